@@ -1,0 +1,96 @@
+# pagetty: one Makefile, pkg-config for every library, one source list.
+#   make            build ./pagetty
+#   make run        install missing build deps, build, start the demo
+#   make test       install what tests need, build, run every suite
+#   make asan       build with AddressSanitizer + UBSan into build-asan/
+#   make install PREFIX=/usr/local   /   make uninstall
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man/man1
+DATADIR ?= $(PREFIX)/share/pagetty
+
+CC      ?= cc
+BUILD   ?= build
+PKGS     = ncursesw libcurl libcjson yaml-0.1 libcmark
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN     = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -I. $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -lm
+
+# Everything but the terminal: unit tests link against this.
+LIB_SRCS := $(sort $(wildcard core/*.c loop/*.c datasource/*.c exec/*.c))
+# The terminal side and the commands.
+APP_SRCS := $(sort $(wildcard tui/*.c views/*.c cmd/*.c)) main.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+APP_OBJS := $(APP_SRCS:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libpagetty.a
+
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: pagetty
+
+pagetty: $(BUILD)/pagetty
+	@cp $(BUILD)/pagetty pagetty
+
+$(BUILD)/pagetty: $(APP_OBJS) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJS) $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The demo scenario and shipped runbooks are compiled into the binary.
+$(BUILD)/datasource/scenario.o: $(wildcard runbooks/*.md examples/demo.yaml)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+unit: $(TEST_BINS)
+
+deps:
+	@scripts/deps.sh build
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./pagetty --demo
+
+test: 
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory all unit
+	@tests/run
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/pagetty unit BUILD=build-asan
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/runbooks $(DESTDIR)$(DATADIR)/examples
+	install -m 755 pagetty $(DESTDIR)$(BINDIR)/pagetty
+	install -m 644 pagetty.1 $(DESTDIR)$(MANDIR)/pagetty.1
+	install -m 644 runbooks/*.md $(DESTDIR)$(DATADIR)/runbooks/
+	install -m 644 examples/*.yaml examples/*.yml $(DESTDIR)$(DATADIR)/examples/ 2>/dev/null || true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pagetty $(DESTDIR)$(MANDIR)/pagetty.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(BUILD) build-asan pagetty
+
+.PHONY: all pagetty unit deps run test asan install uninstall clean
+
+-include $(LIB_OBJS:.o=.d) $(APP_OBJS:.o=.d)

@@ -1,0 +1,97 @@
+/* alert.h: the alert model (Alertmanager API v2 shape), JSON decode and
+ * encode, the merge of several clusters and the dedupe of HA peers, and the
+ * ordering the Alerts view shows. Pure: no I/O, no terminal. */
+#ifndef PAGETTY_ALERT_H
+#define PAGETTY_ALERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "labels.h"
+#include "util.h"
+
+enum alert_state {
+	ALERT_ACTIVE = 0,
+	ALERT_SILENCED,    /* status.state "suppressed" with silencedBy non-empty */
+	ALERT_INHIBITED,   /* status.state "suppressed" with inhibitedBy non-empty (and not silenced) */
+	ALERT_UNPROCESSED,
+};
+
+/* Severity ranks, most urgent first. From the "severity" label:
+ * critical|page|emergency|fatal -> SEV_CRITICAL, error|high|major -> SEV_ERROR,
+ * warning|warn|medium|minor -> SEV_WARNING, info|low|notice|none -> SEV_INFO,
+ * anything else or missing -> SEV_UNKNOWN. */
+enum alert_severity { SEV_CRITICAL = 0, SEV_ERROR, SEV_WARNING, SEV_INFO, SEV_UNKNOWN };
+
+struct alert {
+	struct labelset labels;      /* owned */
+	struct labelset annotations; /* owned */
+	char *fingerprint;           /* owned, never NULL ("" if absent) */
+	char *starts_at;             /* owned RFC 3339 string as received, or NULL */
+	char *ends_at;               /* owned or NULL */
+	char *updated_at;            /* owned or NULL */
+	char *generator_url;         /* owned or NULL */
+	double starts;               /* epoch seconds parsed from starts_at, 0 if unknown */
+	double ends;                 /* epoch seconds, 0 if unknown */
+	enum alert_state state;
+	enum alert_severity severity;
+	char **silenced_by;          /* owned array of owned silence ids */
+	size_t n_silenced_by;
+	char **inhibited_by;         /* owned array of owned fingerprints */
+	size_t n_inhibited_by;
+	char **receivers;            /* owned array of owned receiver names */
+	size_t n_receivers;
+	char *cluster;               /* owned: the configured Alertmanager name */
+};
+
+/* A list of alerts; owns the alerts it holds. */
+struct alert_list {
+	struct alert **v;
+	size_t n;
+	size_t cap;
+};
+
+/* Decode the body of GET /api/v2/alerts (a JSON array). Each alert is tagged
+ * with cluster. Alerts that lack required fields are skipped and counted in
+ * *skipped (may be NULL). Returns 0, or -1 with err filled: the body is not
+ * JSON, or not an array ("expected a JSON array of alerts, got object"). */
+int alert_list_from_json(const char *buf, size_t len, const char *cluster,
+                         struct alert_list *out, size_t *skipped, char err[ERR_MAX]);
+
+/* Encode as the JSON array `pagetty alerts --json` prints: Alertmanager v2
+ * shape plus "cluster" and "runbook". runbook_of may be NULL (all null);
+ * it returns a borrowed string or NULL. Returns malloced text. */
+char *alert_list_to_json(const struct alert_list *l,
+                         const char *(*runbook_of)(const struct alert *, void *), void *data);
+
+void alert_list_push(struct alert_list *l, struct alert *a); /* takes a */
+void alert_list_clear(struct alert_list *l);                 /* frees alerts, keeps capacity */
+void alert_list_free(struct alert_list *l);
+struct alert *alert_dup(const struct alert *a);
+void alert_free(struct alert *a);
+
+/* Append copies of src's alerts to dst, skipping any whose (cluster,
+ * fingerprint) dst already holds. Used both for HA peers of one cluster
+ * (dedupe) and to merge clusters (distinct cluster names never collide). */
+void alert_list_merge(struct alert_list *dst, const struct alert_list *src);
+
+/* Sort: severity (most urgent first), then most recently started first,
+ * then alertname, then fingerprint (a total, stable order). */
+void alert_list_sort(struct alert_list *l);
+
+/* Find by cluster and fingerprint; returns index or -1. */
+long alert_list_find(const struct alert_list *l, const char *cluster, const char *fingerprint);
+
+const char *alert_name(const struct alert *a);   /* labels.alertname or "" */
+const char *alert_summary(const struct alert *a); /* annotations summary|description|message or "" */
+enum alert_severity alert_severity_parse(const char *s);
+const char *alert_severity_str(enum alert_severity s);
+const char *alert_state_str(enum alert_state s);   /* "active", "silenced", "inhibited", "unprocessed" */
+
+/* Parse RFC 3339 ("2026-11-22T04:38:10.123456789Z", "+02:00" offsets).
+ * Returns 0 and sets *out (epoch seconds), or -1. */
+int rfc3339_parse(const char *s, double *out);
+/* Format epoch seconds as RFC 3339 UTC with milliseconds into out (>= 32 bytes). */
+void rfc3339_format(double t, char *out, size_t n);
+
+#endif
