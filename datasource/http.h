@@ -29,6 +29,7 @@ struct http_breaker {
 	int64_t opened_at_ms;  /* now_ms() when opened */
 	int64_t cooldown_ms;   /* current; starts at 2000, max 60000 */
 	bool probe_in_flight;
+	int64_t cooldown_base_ms; /* cooldown restored when it closes; default 2000 */
 };
 void http_breaker_init(struct http_breaker *b);
 /* May a request go now? (half-open lets exactly one through) */

@@ -24,6 +24,7 @@ struct source_status {
 	bool ever_ok;            /* has had one good answer */
 	bool ok;                 /* last refresh succeeded */
 	bool stale;              /* last refresh failed: data shown is old */
+	bool degraded;           /* answered, but some peers failed: reason says which */
 	bool fetching;           /* a refresh is in flight */
 	char reason[ERR_MAX];    /* why stale / failed, sanitized, no secrets */
 	double last_ok;          /* wall time of last good answer, 0 never */

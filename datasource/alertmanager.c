@@ -1,0 +1,756 @@
+/* alertmanager.c: the source for one Alertmanager HA cluster (API v2).
+ * Alerts are not guaranteed to be on every peer, so refresh() asks every
+ * peer at once and merges the answers with dedupe by fingerprint; silences
+ * are shared through gossip, so they come from the first healthy peer, with
+ * fail over to the next. Silence create/expire go to the first healthy peer
+ * and fail over too. Each peer has its own circuit breaker. Every callback
+ * (on_update, silence callbacks) runs from the loop after a network
+ * completion, never inside the call that started the work. Free the source
+ * before the http it uses (its in-flight requests are cancelled, without
+ * callbacks). A silence create is not retried (not idempotent) but does fail
+ * over to the next peer on a transport error or 5xx. */
+#include "source.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/text.h"
+
+#define AM_CONNECT_MS 3000
+#define AM_TIMEOUT_MS 10000
+#define AM_MAX_BYTES ((size_t)64 << 20)
+#define AM_RETRIES 1
+
+struct am_priv;
+
+struct am_peer {
+	struct am_priv *p;            /* borrowed: the owner */
+	const char *url;              /* borrowed from the cluster */
+	char *name;                   /* owned: "host:port" for messages */
+	struct http_breaker breaker;
+	/* refresh: this peer's alerts answer */
+	uint64_t req;                 /* in flight, 0 none */
+	bool ok;
+	char err[ERR_MAX];
+	char *body;                   /* owned or NULL */
+	size_t len;
+	int64_t latency_ms;
+	/* check */
+	uint64_t check_req;
+	bool check_ok;
+	char check_err[ERR_MAX];
+	char version[64];
+	int64_t check_latency_ms;
+};
+
+enum am_op_kind { AM_OP_CREATE, AM_OP_EXPIRE };
+
+/* One silence create/expire in flight. */
+struct am_op {
+	struct am_priv *p;            /* borrowed */
+	enum am_op_kind kind;
+	char *body;                   /* owned: JSON for create, NULL for expire */
+	char *id;                     /* owned: silence id for expire, NULL for create */
+	size_t peer;                  /* peer being tried */
+	uint64_t req;                 /* in flight, 0 none */
+	uint64_t timer;               /* deferred failure (no peers), 0 none */
+	char err[ERR_MAX];
+	source_silence_fn cb;
+	void *data;                   /* borrowed: cb's argument */
+	struct am_op *next;           /* owned chain */
+};
+
+struct am_priv {
+	struct source *s;             /* borrowed: the source that owns us */
+	struct loop *loop;            /* borrowed */
+	struct http *http;            /* borrowed */
+	const struct am_cluster *cluster; /* borrowed */
+	struct am_peer *peers;        /* owned array of n */
+	size_t n;
+	/* refresh in flight */
+	bool refreshing;
+	bool refresh_again;           /* a silence changed during the refresh */
+	size_t alerts_pending;
+	bool sil_pending;
+	size_t sil_peer;
+	uint64_t sil_req;
+	bool sil_ok;
+	char sil_err[ERR_MAX];
+	char *sil_body;               /* owned or NULL */
+	size_t sil_len;
+	uint64_t nopeer_timer;        /* refresh/check with no peers */
+	/* check in flight */
+	size_t check_pending;
+	struct am_op *ops;            /* owned list */
+};
+
+static void am_refresh(struct source *s);
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static char *am_url(const struct am_priv *p, size_t i, const char *path)
+{
+	const char *u = p->peers[i].url;
+	size_t len = strlen(u);
+	const char *pre = p->cluster->http.path_prefix ? p->cluster->http.path_prefix : "";
+	size_t plen = strlen(pre);
+
+	while (len > 0 && u[len - 1] == '/')
+		len--;
+	while (plen > 0 && pre[plen - 1] == '/')
+		plen--;
+	return xasprintf("%.*s%.*s%s", (int)len, u, (int)plen, pre, path);
+}
+
+/* Would a request to peer i pass its breaker now? (does not consume a probe) */
+static bool am_peer_healthy(const struct am_peer *pe)
+{
+	const struct http_breaker *b = &pe->breaker;
+
+	switch (b->state) {
+	case BREAKER_CLOSED:
+		return true;
+	case BREAKER_OPEN:
+		return now_ms() - b->opened_at_ms >= b->cooldown_ms;
+	case BREAKER_HALF_OPEN:
+		return !b->probe_in_flight;
+	}
+	return true;
+}
+
+/* The first healthy peer after index `after` (-1: from the start), or -1. */
+static long am_next_peer(const struct am_priv *p, long after)
+{
+	size_t i;
+
+	for (i = (size_t)(after + 1); i < p->n; i++) {
+		if (am_peer_healthy(&p->peers[i]))
+			return (long)i;
+	}
+	return -1;
+}
+
+static void am_req_init(struct http_req *r, const struct am_priv *p, struct am_peer *pe)
+{
+	memset(r, 0, sizeof(*r));
+	r->opts = &p->cluster->http;
+	r->breaker = pe ? &pe->breaker : NULL;
+	r->connect_timeout_ms = AM_CONNECT_MS;
+	r->timeout_ms = AM_TIMEOUT_MS;
+	r->max_bytes = AM_MAX_BYTES;
+	r->retries = AM_RETRIES;
+}
+
+/* Copy msg into dst (ERR_MAX) sanitized, one line, capped. */
+static void am_set_reason(char *dst, const char *msg)
+{
+	char *clean = text_sanitize(msg, strlen(msg), 0, ERR_MAX - 1);
+
+	snprintf(dst, ERR_MAX, "%s", clean);
+	free(clean);
+}
+
+/* "1/2 peers down: am-1:9094: connection refused; ..." into dst. */
+static void am_peers_down(char *dst, const struct am_priv *p, bool check)
+{
+	struct buf b = {0};
+	size_t i, down = 0;
+
+	for (i = 0; i < p->n; i++)
+		down += !(check ? p->peers[i].check_ok : p->peers[i].ok);
+	buf_printf(&b, "%zu/%zu peer%s down: ", down, p->n, p->n == 1 ? "" : "s");
+	down = 0;
+	for (i = 0; i < p->n; i++) {
+		const struct am_peer *pe = &p->peers[i];
+		if (check ? pe->check_ok : pe->ok)
+			continue;
+		buf_printf(&b, "%s%s: %s", down++ ? "; " : "", pe->name,
+		           check ? pe->check_err : pe->err);
+	}
+	am_set_reason(dst, b.data);
+	buf_free(&b);
+}
+
+/* "prefix: msg" into dst (ERR_MAX), sanitized and capped. */
+static void am_prefixed(char *dst, const char *prefix, const char *msg)
+{
+	char *m = xasprintf("%s: %s", prefix, msg);
+
+	am_set_reason(dst, m);
+	free(m);
+}
+
+static void am_redacted_url(char *dst, size_t n, const char *url)
+{
+	char *r = url_redact(url);
+
+	snprintf(dst, n, "%s", r ? r : "");
+	free(r);
+}
+
+/* ---- refresh ------------------------------------------------------------ */
+
+static void am_refresh_finish(struct am_priv *p)
+{
+	struct source *s = p->s;
+	struct alert_list merged = {0};
+	size_t i, n_ok = 0;
+	int64_t latency = 0;
+	long first_ok = -1;
+
+	for (i = 0; i < p->n; i++) {
+		struct am_peer *pe = &p->peers[i];
+		struct alert_list one = {0};
+		char err[ERR_MAX] = "";
+
+		if (pe->ok && alert_list_from_json(pe->body, pe->len, s->name, &one,
+		                                   NULL, err) < 0) {
+			pe->ok = false;
+			snprintf(pe->err, sizeof(pe->err), "%s", err);
+		}
+		if (pe->ok) {
+			alert_list_merge(&merged, &one);
+			n_ok++;
+			if (pe->latency_ms > latency)
+				latency = pe->latency_ms;
+			if (first_ok < 0)
+				first_ok = (long)i;
+		}
+		alert_list_free(&one);
+		free(pe->body);
+		pe->body = NULL;
+		pe->len = 0;
+	}
+
+	s->status.reason[0] = '\0';
+	s->status.degraded = false;
+	if (n_ok > 0) {
+		alert_list_sort(&merged);
+		alert_list_free(&s->alerts);
+		s->alerts = merged;
+		s->generation++;
+		s->status.ok = true;
+		s->status.stale = false;
+		s->status.ever_ok = true;
+		s->status.last_ok = wall_now();
+		s->status.latency_ms = latency;
+		am_redacted_url(s->status.active_url, sizeof(s->status.active_url),
+		                p->peers[first_ok].url);
+		if (n_ok < p->n) {
+			s->status.degraded = true;
+			am_peers_down(s->status.reason, p, false);
+		}
+	} else {
+		alert_list_free(&merged);
+		s->status.ok = false;
+		s->status.stale = true;
+		am_set_reason(s->status.reason, p->n ? p->peers[0].err : "no peers");
+	}
+
+	if (p->sil_ok) {
+		struct silence_list sl = {0};
+		char err[ERR_MAX] = "";
+		if (silence_list_from_json(p->sil_body, p->sil_len, s->name, &sl, err) == 0) {
+			silence_list_free(&s->silences);
+			s->silences = sl;
+			s->generation++;
+		} else {
+			silence_list_free(&sl);
+			p->sil_ok = false;
+			snprintf(p->sil_err, sizeof(p->sil_err), "%s", err);
+		}
+	}
+	if (!p->sil_ok && n_ok > 0 && !s->status.degraded) {
+		s->status.degraded = true;
+		am_prefixed(s->status.reason, "silences", p->sil_err);
+	}
+	free(p->sil_body);
+	p->sil_body = NULL;
+	p->sil_len = 0;
+
+	p->refreshing = false;
+	s->status.fetching = false;
+	if (p->refresh_again) {
+		p->refresh_again = false;
+		am_refresh(s);
+	}
+	if (s->on_update)
+		s->on_update(s, s->update_data); /* last: it may free s */
+}
+
+static void am_refresh_maybe_done(struct am_priv *p)
+{
+	if (p->refreshing && p->alerts_pending == 0 && !p->sil_pending)
+		am_refresh_finish(p);
+}
+
+static void am_on_alerts(struct http_result *res, void *data)
+{
+	struct am_peer *pe = data;
+	struct am_priv *p = pe->p;
+
+	pe->req = 0;
+	pe->ok = res->ok;
+	snprintf(pe->err, sizeof(pe->err), "%s", res->err);
+	free(pe->body);
+	pe->body = res->body;
+	pe->len = res->len;
+	res->body = NULL;
+	pe->latency_ms = res->elapsed_ms;
+	p->alerts_pending--;
+	am_refresh_maybe_done(p);
+}
+
+static void am_on_silences(struct http_result *res, void *data);
+
+static void am_silences_start(struct am_priv *p, size_t i)
+{
+	struct http_req r;
+	char *url = am_url(p, i, "/api/v2/silences");
+
+	p->sil_peer = i;
+	p->sil_pending = true;
+	am_req_init(&r, p, &p->peers[i]);
+	r.url = url;
+	p->sil_req = http_request(p->http, &r, am_on_silences, p);
+	free(url);
+}
+
+static void am_on_silences(struct http_result *res, void *data)
+{
+	struct am_priv *p = data;
+	struct silence_list probe = {0};
+	char err[ERR_MAX] = "";
+	long next;
+
+	p->sil_req = 0;
+	if (res->ok && silence_list_from_json(res->body, res->len, p->s->name, &probe, err) < 0) {
+		res->ok = false;
+		snprintf(res->err, sizeof(res->err), "%s", err);
+	}
+	silence_list_free(&probe);
+	if (res->ok) {
+		p->sil_ok = true;
+		free(p->sil_body);
+		p->sil_body = res->body;
+		p->sil_len = res->len;
+		res->body = NULL;
+	} else {
+		am_prefixed(p->sil_err, p->peers[p->sil_peer].name, res->err);
+		next = am_next_peer(p, (long)p->sil_peer);
+		if (next >= 0) {
+			am_silences_start(p, (size_t)next);
+			return;
+		}
+	}
+	p->sil_pending = false;
+	am_refresh_maybe_done(p);
+}
+
+static void am_on_nopeer(struct loop *l, void *data)
+{
+	struct source *s = data;
+	struct am_priv *p = s->priv;
+
+	(void)l;
+	p->nopeer_timer = 0;
+	p->refreshing = false;
+	p->check_pending = 0;
+	s->status.fetching = false;
+	s->status.ok = false;
+	s->status.stale = true;
+	am_set_reason(s->status.reason, "no Alertmanager URL configured");
+	if (s->on_update)
+		s->on_update(s, s->update_data);
+}
+
+static void am_refresh(struct source *s)
+{
+	struct am_priv *p = s->priv;
+	struct http_req r;
+	size_t i;
+	long sp;
+
+	if (p->refreshing)
+		return;
+	p->refreshing = true;
+	s->status.fetching = true;
+	if (p->n == 0) {
+		if (!p->nopeer_timer)
+			p->nopeer_timer = loop_add_timer(p->loop, 0, am_on_nopeer, s);
+		return;
+	}
+	p->sil_ok = false;
+	p->sil_err[0] = '\0';
+	p->alerts_pending = p->n;
+	for (i = 0; i < p->n; i++) {
+		struct am_peer *pe = &p->peers[i];
+		char *url = am_url(p, i, "/api/v2/alerts");
+		pe->ok = false;
+		pe->err[0] = '\0';
+		am_req_init(&r, p, pe);
+		r.url = url;
+		pe->req = http_request(p->http, &r, am_on_alerts, pe);
+		free(url);
+	}
+	/* Silences: prefer a peer whose breaker is fully closed (the alerts
+	 * request may hold a half-open peer's only probe). */
+	sp = -1;
+	for (i = 0; i < p->n && sp < 0; i++) {
+		if (p->peers[i].breaker.state == BREAKER_CLOSED)
+			sp = (long)i;
+	}
+	if (sp < 0)
+		sp = 0;
+	am_silences_start(p, (size_t)sp);
+}
+
+/* ---- silence create / expire ------------------------------------------- */
+
+static void am_op_free(struct am_op *op)
+{
+	if (op->req)
+		http_cancel(op->p->http, op->req);
+	if (op->timer)
+		loop_del_timer(op->p->loop, op->timer);
+	free(op->body);
+	free(op->id);
+	free(op);
+}
+
+static void am_op_unlink(struct am_priv *p, struct am_op *op)
+{
+	struct am_op **pp;
+
+	for (pp = &p->ops; *pp; pp = &(*pp)->next) {
+		if (*pp == op) {
+			*pp = op->next;
+			return;
+		}
+	}
+}
+
+/* Report and free op; a success also refreshes (after the current one). */
+static void am_op_done(struct am_op *op, bool ok, const char *id, const char *err)
+{
+	struct am_priv *p = op->p;
+	struct source *s = p->s;
+
+	am_op_unlink(p, op);
+	op->req = 0;
+	op->timer = 0;
+	if (ok) {
+		if (p->refreshing)
+			p->refresh_again = true;
+		else
+			am_refresh(s);
+	}
+	op->cb(s, ok, id, err, op->data); /* may free s: nothing touches it after */
+	am_op_free(op);
+}
+
+static void am_op_send(struct am_op *op);
+
+static void am_on_op(struct http_result *res, void *data)
+{
+	struct am_op *op = data;
+	struct am_priv *p = op->p;
+	char err[ERR_MAX] = "";
+	char *id;
+	long next;
+
+	op->req = 0;
+	if (res->ok) {
+		if (op->kind == AM_OP_EXPIRE) {
+			am_op_done(op, true, op->id, "");
+			return;
+		}
+		id = silence_id_from_response(res->body, res->len, err);
+		if (id) {
+			am_op_done(op, true, id, "");
+			free(id);
+			return;
+		}
+		snprintf(res->err, sizeof(res->err), "%s", err);
+	}
+	if (p->n > 1)
+		am_prefixed(op->err, p->peers[op->peer].name, res->err);
+	else
+		snprintf(op->err, sizeof(op->err), "%s", res->err);
+	/* A 4xx is the server refusing the request: another peer would too. */
+	if (!(res->status >= 400 && res->status < 500 && res->status != 429)) {
+		next = am_next_peer(p, (long)op->peer);
+		if (next >= 0) {
+			op->peer = (size_t)next;
+			am_op_send(op);
+			return;
+		}
+	}
+	am_set_reason(err, op->err);
+	am_op_done(op, false, NULL, err);
+}
+
+/* Percent-encode everything but RFC 3986 unreserved characters. */
+static char *am_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = {0};
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+			buf_putc(&b, (char)c);
+		} else {
+			buf_putc(&b, '%');
+			buf_putc(&b, hex[c >> 4]);
+			buf_putc(&b, hex[c & 15]);
+		}
+	}
+	return buf_steal(&b);
+}
+
+static void am_op_send(struct am_op *op)
+{
+	struct am_priv *p = op->p;
+	struct http_req r;
+	char *url, *esc = NULL, *path;
+
+	if (op->kind == AM_OP_CREATE) {
+		path = xstrdup("/api/v2/silences");
+	} else {
+		esc = am_escape(op->id);
+		path = xasprintf("/api/v2/silence/%s", esc);
+	}
+	url = am_url(p, op->peer, path);
+	am_req_init(&r, p, &p->peers[op->peer]);
+	r.url = url;
+	r.method = op->kind == AM_OP_CREATE ? "POST" : "DELETE";
+	r.body = op->body;
+	/* not idempotent: a create retried after a lost answer would
+	 * make two silences */
+	if (op->kind == AM_OP_CREATE)
+		r.retries = 0;
+	op->req = http_request(p->http, &r, am_on_op, op);
+	free(url);
+	free(path);
+	free(esc);
+}
+
+static void am_on_op_nopeer(struct loop *l, void *data)
+{
+	struct am_op *op = data;
+
+	(void)l;
+	op->timer = 0;
+	am_op_done(op, false, NULL, "no Alertmanager URL configured");
+}
+
+static struct am_op *am_op_new(struct source *s, enum am_op_kind kind,
+                               source_silence_fn cb, void *data)
+{
+	struct am_priv *p = s->priv;
+	struct am_op *op = xcalloc(1, sizeof(*op));
+	long first;
+
+	op->p = p;
+	op->kind = kind;
+	op->cb = cb;
+	op->data = data;
+	op->next = p->ops;
+	p->ops = op;
+	first = am_next_peer(p, -1);
+	op->peer = first >= 0 ? (size_t)first : 0; /* none healthy: the breaker answers */
+	return op;
+}
+
+static void am_op_start(struct am_op *op)
+{
+	if (op->p->n == 0)
+		op->timer = loop_add_timer(op->p->loop, 0, am_on_op_nopeer, op);
+	else
+		am_op_send(op);
+}
+
+static void am_silence_create(struct source *s, const struct silence *sil,
+                              source_silence_fn cb, void *data)
+{
+	struct am_op *op = am_op_new(s, AM_OP_CREATE, cb, data);
+
+	op->body = silence_to_json(sil);
+	am_op_start(op);
+}
+
+static void am_silence_expire(struct source *s, const char *id,
+                              source_silence_fn cb, void *data)
+{
+	struct am_op *op = am_op_new(s, AM_OP_EXPIRE, cb, data);
+
+	op->id = xstrdup(id ? id : "");
+	am_op_start(op);
+}
+
+/* ---- check -------------------------------------------------------------- */
+
+static void am_check_finish(struct am_priv *p)
+{
+	struct source *s = p->s;
+	size_t i, n_ok = 0;
+	int64_t latency = 0;
+	long first_ok = -1;
+
+	for (i = 0; i < p->n; i++) {
+		const struct am_peer *pe = &p->peers[i];
+		if (!pe->check_ok)
+			continue;
+		n_ok++;
+		if (pe->check_latency_ms > latency)
+			latency = pe->check_latency_ms;
+		if (first_ok < 0)
+			first_ok = (long)i;
+	}
+	s->status.ok = n_ok == p->n;
+	s->status.degraded = n_ok > 0 && n_ok < p->n;
+	s->status.reason[0] = '\0';
+	if (n_ok > 0) {
+		s->status.latency_ms = latency;
+		snprintf(s->status.version, sizeof(s->status.version), "%s",
+		         p->peers[first_ok].version);
+		am_redacted_url(s->status.active_url, sizeof(s->status.active_url),
+		                p->peers[first_ok].url);
+	}
+	if (n_ok == 0)
+		am_set_reason(s->status.reason, p->peers[0].check_err);
+	else if (n_ok < p->n)
+		am_peers_down(s->status.reason, p, true);
+	if (s->on_update)
+		s->on_update(s, s->update_data);
+}
+
+static void am_on_check(struct http_result *res, void *data)
+{
+	struct am_peer *pe = data;
+	struct am_priv *p = pe->p;
+	cJSON *root = NULL;
+	const cJSON *vi, *v;
+
+	pe->check_req = 0;
+	pe->check_ok = res->ok;
+	snprintf(pe->check_err, sizeof(pe->check_err), "%s", res->err);
+	pe->check_latency_ms = res->elapsed_ms;
+	pe->version[0] = '\0';
+	if (res->ok) {
+		root = cJSON_ParseWithLength(res->body, res->len);
+		vi = cJSON_GetObjectItemCaseSensitive(root, "versionInfo");
+		v = cJSON_GetObjectItemCaseSensitive(vi, "version");
+		if (!cJSON_IsObject(root)) {
+			pe->check_ok = false;
+			snprintf(pe->check_err, sizeof(pe->check_err),
+			         "not an Alertmanager status (invalid JSON)");
+		} else if (cJSON_IsString(v)) {
+			char *clean = text_sanitize(v->valuestring, strlen(v->valuestring), 0,
+			                            sizeof(pe->version) - 1);
+			snprintf(pe->version, sizeof(pe->version), "%s", clean);
+			free(clean);
+		}
+		cJSON_Delete(root);
+	}
+	if (--p->check_pending == 0)
+		am_check_finish(p);
+}
+
+static void am_check(struct source *s)
+{
+	struct am_priv *p = s->priv;
+	struct http_req r;
+	size_t i;
+
+	if (p->check_pending > 0)
+		return;
+	if (p->n == 0) {
+		if (!p->nopeer_timer)
+			p->nopeer_timer = loop_add_timer(p->loop, 0, am_on_nopeer, s);
+		return;
+	}
+	p->check_pending = p->n;
+	for (i = 0; i < p->n; i++) {
+		struct am_peer *pe = &p->peers[i];
+		char *url = am_url(p, i, "/api/v2/status");
+		am_req_init(&r, p, NULL); /* readiness asks for real: no breaker */
+		r.url = url;
+		pe->check_req = http_request(p->http, &r, am_on_check, pe);
+		free(url);
+	}
+}
+
+/* ---- lifetime ----------------------------------------------------------- */
+
+static void am_free(struct source *s)
+{
+	struct am_priv *p = s->priv;
+	struct am_op *op, *next;
+	size_t i;
+
+	if (!p)
+		return;
+	for (op = p->ops; op; op = next) {
+		next = op->next;
+		am_op_free(op);
+	}
+	for (i = 0; i < p->n; i++) {
+		http_cancel(p->http, p->peers[i].req);
+		http_cancel(p->http, p->peers[i].check_req);
+		free(p->peers[i].body);
+		free(p->peers[i].name);
+	}
+	http_cancel(p->http, p->sil_req);
+	if (p->nopeer_timer)
+		loop_del_timer(p->loop, p->nopeer_timer);
+	free(p->sil_body);
+	free(p->peers);
+	free(p);
+	s->priv = NULL;
+}
+
+static const struct source_ops am_ops = {
+	.kind = "alertmanager",
+	.refresh = am_refresh,
+	.silence_create = am_silence_create,
+	.silence_expire = am_silence_expire,
+	.check = am_check,
+	.free = am_free,
+};
+
+struct source *alertmanager_source_new(struct loop *l, struct http *h,
+                                       const struct am_cluster *cluster)
+{
+	struct source *s = xcalloc(1, sizeof(*s));
+	struct am_priv *p = xcalloc(1, sizeof(*p));
+	size_t i;
+
+	s->ops = &am_ops;
+	s->name = xstrdup(cluster->name ? cluster->name
+	                                : (cluster->n_urls ? cluster->urls[0] : "alertmanager"));
+	s->priv = p;
+	p->s = s;
+	p->loop = l;
+	p->http = h;
+	p->cluster = cluster;
+	p->n = cluster->n_urls;
+	p->peers = xcalloc(p->n ? p->n : 1, sizeof(*p->peers));
+	for (i = 0; i < p->n; i++) {
+		struct am_peer *pe = &p->peers[i];
+		pe->p = p;
+		pe->url = cluster->urls[i];
+		pe->name = url_display_name(pe->url);
+		if (!pe->name)
+			pe->name = xstrdup("?");
+		http_breaker_init(&pe->breaker);
+	}
+	if (p->n)
+		am_redacted_url(s->status.active_url, sizeof(s->status.active_url),
+		                cluster->urls[0]);
+	return s;
+}
