@@ -113,6 +113,12 @@ const char *rb_kind_str(enum rb_kind k);   /* "meaning", "triage", ... */
 const char *rb_kind_label(enum rb_kind k); /* "Meaning", "Triage", ... */
 const char *rb_rev_str(enum rb_rev r);     /* "reversible", "risky", "irreversible", "unknown" */
 
+/* rb_text helpers. append copies n bytes of s (already sanitized) as one
+ * segment; plain returns the segments' text joined (malloced). */
+void rb_text_append(struct rb_text *t, int style, const char *s, size_t n);
+char *rb_text_plain(const struct rb_text *t);
+void rb_text_free(struct rb_text *t);
+
 /* Layout: the runbook as display lines for a width. Each line knows which
  * section and step it belongs to so a view can highlight and jump. */
 enum rb_line_kind { RBL_TITLE, RBL_HEADING, RBL_TEXT, RBL_CODE, RBL_BLANK, RBL_NOTE };
