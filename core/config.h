@@ -48,13 +48,13 @@ struct config {
 	size_t n_prom;
 	char **runbook_dirs;     /* owned array of owned, ~ expanded */
 	size_t n_runbook_dirs;
-	char *runbook_base_url;  /* owned or NULL */
+	char *runbook_base_url;  /* owned or NULL; always ends in '/' */
 	char **slo_files;        /* owned array of owned globs */
 	size_t n_slo_files;
 	char *exec_shell;        /* owned, default /bin/sh */
 	int64_t exec_timeout_ms; /* default 60000 */
 	size_t exec_output_limit;/* default 1 MiB */
-	char *timeline_dir;      /* owned, default ~/.local/state/pagetty/incidents */
+	char *timeline_dir;      /* owned, default $XDG_STATE_HOME or ~/.local/state, + /pagetty/incidents */
 	char **warnings;         /* owned array of owned messages ("FILE:L:C: ...") */
 	size_t n_warnings;
 	/* raw nodes not modelled yet (signals) are ignored with no warning */
@@ -67,8 +67,8 @@ void config_free(struct config *c);
  * config_init first). Returns 0, or -1 with err "NAME:LINE:COL: message".
  * Unknown keys are warnings, wrong types are errors. */
 int config_parse(struct config *c, const char *text, size_t len, const char *name, char err[ERR_MAX]);
-/* Read and parse a file; also warns when a token file is named and the file
- * is readable by group/other. */
+/* Read (at most 1 MiB) and parse a file; also warns when a token file is
+ * named and the file is readable by group/other, or the token file is. */
 int config_load_file(struct config *c, const char *path, char err[ERR_MAX]);
 
 /* The path pagetty reads when no --config is given: $PAGETTY_CONFIG, else
@@ -78,9 +78,11 @@ char *config_default_path(void);
 
 /* Flags: add an Alertmanager cluster for a --alertmanager URL (one cluster per
  * flag), a Prometheus, a runbook dir. Flags given on the command line replace
- * the file's list of the same kind (see main.c). */
-void config_add_alertmanager(struct config *c, const char *url);
-void config_add_prometheus(struct config *c, const char *url);
+ * the file's list of the same kind (see main.c). The URL is validated
+ * (http:// or https://, a host) and its trailing '/' stripped: 0, or -1 with
+ * err ("invalid URL ..."). */
+int config_add_alertmanager(struct config *c, const char *url, char err[ERR_MAX]);
+int config_add_prometheus(struct config *c, const char *url, char err[ERR_MAX]);
 void config_add_runbook_dir(struct config *c, const char *dir);
 
 /* Name of a URL for display: "host:port" (userinfo dropped). Malloced. */

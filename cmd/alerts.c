@@ -1,0 +1,165 @@
+/* alerts.c: `pagetty alerts [--json] [FILTER...]` prints the merged alerts
+ * of every configured Alertmanager (a table like `amtool alert query`, or
+ * JSON in Alertmanager's v2 shape plus "cluster" and "runbook") and exits. */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/alert.h"
+#include "../core/duration.h"
+#include "../core/matcher.h"
+#include "../core/runbook.h"
+#include "../core/text.h"
+#include "../core/util.h"
+
+struct runbook_map {
+	const struct alert_list *list; /* borrowed */
+	char **where;                  /* owned array (n = list->n) of owned or NULL */
+};
+
+static const char *runbook_of(const struct alert *a, void *data)
+{
+	struct runbook_map *m = data;
+	size_t i;
+
+	for (i = 0; i < m->list->n; i++)
+		if (m->list->v[i] == a)
+			return m->where[i];
+	return NULL;
+}
+
+/* One table cell: sanitized, cut to width, padded. */
+static void put_cell(const char *s, size_t width, bool last)
+{
+	char *clean = text_clean(s);
+	char *cell = text_trunc(clean, width, !last, true);
+
+	fputs(cell, stdout);
+	if (!last)
+		fputs("  ", stdout);
+	free(cell);
+	free(clean);
+}
+
+static void print_table(const struct alert_list *l, double now)
+{
+	size_t i, wname = 9, wcl = 7;
+	char age[32];
+
+	for (i = 0; i < l->n; i++) {
+		size_t w = text_width(alert_name(l->v[i]));
+		size_t wc = text_width(l->v[i]->cluster ? l->v[i]->cluster : "");
+		if (w > wname)
+			wname = w;
+		if (wc > wcl)
+			wcl = wc;
+	}
+	if (wname > 40)
+		wname = 40;
+	if (wcl > 20)
+		wcl = 20;
+	put_cell("Alertname", wname, false);
+	put_cell("Severity", 8, false);
+	put_cell("State", 10, false);
+	put_cell("Age", 6, false);
+	put_cell("Cluster", wcl, false);
+	put_cell("Summary", 100, true);
+	putchar('\n');
+	for (i = 0; i < l->n; i++) {
+		const struct alert *a = l->v[i];
+
+		duration_format(a->starts > 0 ? (int64_t)((now - a->starts) * 1000) : 0, age, sizeof age);
+		put_cell(alert_name(a), wname, false);
+		put_cell(alert_severity_str(a->severity), 8, false);
+		put_cell(alert_state_str(a->state), 10, false);
+		put_cell(a->starts > 0 ? age : "-", 6, false);
+		put_cell(a->cluster ? a->cluster : "", wcl, false);
+		put_cell(alert_summary(a), 100, true);
+		putchar('\n');
+	}
+}
+
+int cmd_alerts(struct config *cfg, bool demo, int argc, char **argv)
+{
+	struct cmd_ctx ctx;
+	struct alert_list merged = {0};
+	struct alert_list shown = {0};
+	struct filter f = {0};
+	struct buf q = {0};
+	char err[ERR_MAX];
+	bool json = false;
+	size_t i, answered = 0;
+	int rc = 0;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: pagetty alerts [--json] [FILTER...]\n");
+			return 0;
+		} else {
+			if (q.len)
+				buf_putc(&q, ' ');
+			buf_puts(&q, argv[i]);
+		}
+	}
+	if (filter_parse(q.data ? q.data : "", &f, err) < 0) {
+		char *clean = text_clean(err);
+		fprintf(stderr, "pagetty: filter: %s\n", clean);
+		free(clean);
+		buf_free(&q);
+		return 2;
+	}
+	buf_free(&q);
+
+	cmd_ctx_init(&ctx, cfg, demo);
+	cmd_ctx_fetch(&ctx, false);
+	for (i = 0; i < ctx.n_sources; i++) {
+		struct source *s = ctx.sources[i];
+
+		if (s->status.ok) {
+			answered++;
+			alert_list_merge(&merged, &s->alerts);
+		}
+		if (!s->status.ok || s->status.reason[0]) {
+			char *clean = text_clean(s->status.reason);
+			fprintf(stderr, "pagetty: %s: %s\n", s->name, clean[0] ? clean : "no answer");
+			free(clean);
+		}
+	}
+	alert_list_sort(&merged);
+	for (i = 0; i < merged.n; i++)
+		if (filter_match(&f, &merged.v[i]->labels, &merged.v[i]->annotations))
+			alert_list_push(&shown, alert_dup(merged.v[i]));
+
+	if (json) {
+		struct runbook_map m = { &shown, xcalloc(shown.n ? shown.n : 1, sizeof(char *)) };
+		char *out;
+
+		for (i = 0; i < shown.n; i++) {
+			struct rb_where w = {0};
+
+			runbook_resolve(shown.v[i], cfg, &w);
+			m.where[i] = w.location ? xstrdup(w.location) : NULL;
+			rb_where_free(&w);
+		}
+		out = alert_list_to_json(&shown, runbook_of, &m);
+		puts(out);
+		free(out);
+		for (i = 0; i < shown.n; i++)
+			free(m.where[i]);
+		free(m.where);
+	} else {
+		print_table(&shown, wall_now());
+	}
+	if (answered == 0 && ctx.n_sources > 0)
+		rc = 1;
+	alert_list_free(&shown);
+	alert_list_free(&merged);
+	filter_free(&f);
+	cmd_ctx_free(&ctx);
+	return rc;
+}

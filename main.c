@@ -1,0 +1,246 @@
+/* main.c: argv -> subcommand. Loads the configuration (file, then flags
+ * over it) and hands over to the console or a one-shot command. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "core/config.h"
+#include "core/duration.h"
+#include "core/text.h"
+#include "core/util.h"
+#include "views/console.h"
+
+#ifndef PAGETTY_VERSION
+#define PAGETTY_VERSION "0.1.0"
+#endif
+#ifndef PAGETTY_DATADIR
+#define PAGETTY_DATADIR "/usr/local/share/pagetty"
+#endif
+
+static const char usage_text[] =
+	"usage: pagetty [OPTIONS]                  the console\n"
+	"       pagetty --demo                     the built-in demo, no servers needed\n"
+	"       pagetty alerts [--json] [FILTER...] print the merged alerts and exit\n"
+	"       pagetty check                      readiness of every configured source\n"
+	"       pagetty runbook ALERTNAME|FILE     print the parsed runbook as plain text\n"
+	"       pagetty --version | --help\n"
+	"\n"
+	"options:\n"
+	"  -c, --config FILE        configuration file (default: $PAGETTY_CONFIG, else\n"
+	"                           $XDG_CONFIG_HOME/pagetty/config.yaml, else\n"
+	"                           ~/.config/pagetty/config.yaml)\n"
+	"  -a, --alertmanager URL   an Alertmanager (repeatable; replaces the file's list)\n"
+	"  -p, --prometheus URL     a Prometheus-compatible query API (used by check)\n"
+	"  -r, --runbooks DIR       a runbook directory (repeatable; replaces the file's list)\n"
+	"      --refresh DURATION   refresh interval (default 15s)\n"
+	"      --demo               play the built-in scenario (the header says DEMO)\n"
+	"  -h, --help               this text\n"
+	"  -V, --version            the version\n"
+	"\n"
+	"keys: 1 alerts, j/k move, / filter, Enter runbook, s silence, e expire,\n"
+	"      ? help, : command, R refresh, q quit.  See pagetty(1).\n"
+	"exit: 0 ok, 1 a check found problems or no source answered, 2 usage or config error\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	char *clean = text_clean(arg);
+
+	fprintf(stderr, "pagetty: ");
+	fprintf(stderr, fmt, clean);
+	fprintf(stderr, "\nTry 'pagetty --help'.\n");
+	free(clean);
+	return 2;
+}
+
+/* Directory of the running binary, for runbooks shipped beside it. Malloced or NULL. */
+static char *exe_dir(void)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return xstrdup(path);
+}
+
+/* The demo resolves its runbooks in the shipped runbooks/ directory:
+ * beside the binary (a build tree), then the installed data dir. */
+static void add_demo_runbook_dirs(struct config *cfg)
+{
+	char *dir = exe_dir();
+	struct stat st;
+
+	if (dir) {
+		char *rb = xasprintf("%s/runbooks", dir);
+		if (stat(rb, &st) == 0 && S_ISDIR(st.st_mode))
+			config_add_runbook_dir(cfg, rb);
+		free(rb);
+		free(dir);
+	}
+	config_add_runbook_dir(cfg, PAGETTY_DATADIR "/runbooks");
+}
+
+enum { OPT_REFRESH = 256, OPT_DEMO };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "alertmanager", required_argument, NULL, 'a' },
+		{ "prometheus", required_argument, NULL, 'p' },
+		{ "runbooks", required_argument, NULL, 'r' },
+		{ "refresh", required_argument, NULL, OPT_REFRESH },
+		{ "demo", no_argument, NULL, OPT_DEMO },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct config cfg;
+	char err[ERR_MAX];
+	const char *config_path = NULL;
+	char *default_path = NULL;
+	char **am = NULL, **prom = NULL, **rbdirs = NULL;
+	size_t n_am = 0, n_prom = 0, n_rb = 0, i;
+	int64_t refresh_ms = 0;
+	bool demo = false;
+	const char *sub;
+	int opt, rc;
+	struct stat st;
+
+	/* Options stop at the first non-option: the subcommand parses its own. */
+	while ((opt = getopt_long(argc, argv, "+c:a:p:r:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': config_path = optarg; break;
+		case 'a':
+			am = xrealloc(am, (n_am + 1) * sizeof *am);
+			am[n_am++] = optarg;
+			break;
+		case 'p':
+			prom = xrealloc(prom, (n_prom + 1) * sizeof *prom);
+			prom[n_prom++] = optarg;
+			break;
+		case 'r':
+			rbdirs = xrealloc(rbdirs, (n_rb + 1) * sizeof *rbdirs);
+			rbdirs[n_rb++] = optarg;
+			break;
+		case OPT_REFRESH:
+			if (duration_parse(optarg, &refresh_ms, err) < 0 || refresh_ms < 500)
+				return usage_error("--refresh: invalid duration \"%s\" (at least 500ms)", optarg);
+			break;
+		case OPT_DEMO: demo = true; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': printf("pagetty %s\n", PAGETTY_VERSION); return 0;
+		default: fputs("Try 'pagetty --help'.\n", stderr); return 2;
+		}
+	}
+	sub = optind < argc ? argv[optind] : NULL;
+	if (sub && strcmp(sub, "alerts") && strcmp(sub, "check") && strcmp(sub, "runbook")) {
+		if (!strcmp(sub, "slo") || !strcmp(sub, "lint") || !strcmp(sub, "drill") ||
+		    !strcmp(sub, "timeline"))
+			return usage_error("'%s' is not available in this version of pagetty", sub);
+		return usage_error("unknown command \"%s\"", sub);
+	}
+
+	config_init(&cfg);
+	if (!config_path && !getenv("PAGETTY_CONFIG")) {
+		default_path = config_default_path();
+		if (stat(default_path, &st) == 0)
+			config_path = default_path;
+	} else if (!config_path) {
+		config_path = getenv("PAGETTY_CONFIG");
+	}
+	if (config_path && !demo && config_load_file(&cfg, config_path, err) < 0) {
+		char *clean = text_clean(err);
+		fprintf(stderr, "pagetty: %s\n", clean);
+		free(clean);
+		rc = 2;
+		goto out;
+	}
+	for (i = 0; i < cfg.n_warnings; i++) {
+		char *clean = text_clean(cfg.warnings[i]);
+		fprintf(stderr, "pagetty: warning: %s\n", clean);
+		free(clean);
+	}
+	/* Flags replace the file's list of the same kind. */
+	if (n_am) {
+		struct config fresh;
+
+		config_init(&fresh);
+		for (i = 0; i < n_am; i++) {
+			if (config_add_alertmanager(&fresh, am[i], err) < 0) {
+				config_free(&fresh);
+				rc = usage_error("--alertmanager: %s", err);
+				goto out;
+			}
+		}
+		for (i = 0; i < cfg.n_am; i++) {
+			free(cfg.am[i].name);
+			for (size_t j = 0; j < cfg.am[i].n_urls; j++)
+				free(cfg.am[i].urls[j]);
+			free(cfg.am[i].urls);
+			labelset_free(&cfg.am[i].http.headers);
+		}
+		free(cfg.am);
+		cfg.am = fresh.am;
+		cfg.n_am = fresh.n_am;
+		fresh.am = NULL;
+		fresh.n_am = 0;
+		config_free(&fresh);
+	}
+	for (i = 0; i < n_prom; i++)
+		if (config_add_prometheus(&cfg, prom[i], err) < 0) {
+			rc = usage_error("--prometheus: %s", err);
+			goto out;
+		}
+	if (n_rb) {
+		for (i = 0; i < cfg.n_runbook_dirs; i++)
+			free(cfg.runbook_dirs[i]);
+		cfg.n_runbook_dirs = 0;
+		for (i = 0; i < n_rb; i++)
+			config_add_runbook_dir(&cfg, rbdirs[i]);
+	}
+	if (refresh_ms)
+		cfg.refresh_ms = refresh_ms;
+	if (demo)
+		add_demo_runbook_dirs(&cfg);
+
+	if (!demo && cfg.n_am == 0 && cfg.n_prom == 0 && !(sub && !strcmp(sub, "runbook"))) {
+		char *where = config_default_path();
+		fprintf(stderr,
+		        "pagetty: no source configured.\n"
+		        "Give --alertmanager URL, or write a config file (%s),\n"
+		        "or try the built-in demo: pagetty --demo\n", config_path ? config_path : where);
+		free(where);
+		rc = 2;
+		goto out;
+	}
+
+	if (!sub)
+		rc = console_run(&cfg, demo);
+	else if (!strcmp(sub, "alerts"))
+		rc = cmd_alerts(&cfg, demo, argc - optind, argv + optind);
+	else if (!strcmp(sub, "check"))
+		rc = cmd_check(&cfg, demo, argc - optind, argv + optind);
+	else
+		rc = cmd_runbook(&cfg, demo, argc - optind, argv + optind);
+out:
+	config_free(&cfg);
+	free(default_path);
+	free(am);
+	free(prom);
+	free(rbdirs);
+	return rc;
+}

@@ -1,0 +1,147 @@
+/* tui.h: the terminal, described without curses types so that views/ stays
+ * curses-free. Screen setup and restore, keys mapped to tui key codes,
+ * roles instead of colours, clipped UTF-8 output, and small widgets: a line
+ * editor, a scroll list and a text pane for runbook segments. Only the .c files
+ * in tui/ include curses. */
+#ifndef PAGETTY_TUI_H
+#define PAGETTY_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/runbook.h"
+#include "../core/util.h"
+#include "../loop/loop.h"
+
+/* What a piece of text is, not how it looks: tui maps roles to colours
+ * (or to bold/reverse/dim when colours are off, NO_COLOR). */
+enum tui_role {
+	TUI_NORMAL = 0,
+	TUI_HEADER,     /* the header bar */
+	TUI_TITLE,      /* view titles, headings */
+	TUI_SELECTED,   /* the selected row */
+	TUI_DIM,        /* secondary text, silenced alerts */
+	TUI_CRITICAL,
+	TUI_ERROR,
+	TUI_WARNING,
+	TUI_INFO,
+	TUI_OK,
+	TUI_STALE,      /* a source whose data is old */
+	TUI_BADGE,      /* [reversible], group counts */
+	TUI_DEMO,       /* DEMO / DRILL marker: reverse video */
+	TUI_CODE,       /* code blocks, inline code */
+	TUI_BOLD,
+	TUI_STATUS,     /* the status line */
+	TUI_ROLE_COUNT
+};
+
+/* Key codes: Unicode code points for printable keys (and 1..26 for Ctrl
+ * letters other than those named below), and these above the Unicode range. */
+enum tui_key {
+	TUI_KEY_NONE = 0,
+	TUI_KEY_CTRL_C = 3,
+	TUI_KEY_CTRL_U = 21,
+	TUI_KEY_CTRL_W = 23,
+	TUI_KEY_CTRL_Z = 26,
+	TUI_KEY_BASE = 0x200000,
+	TUI_KEY_UP, TUI_KEY_DOWN, TUI_KEY_LEFT, TUI_KEY_RIGHT,
+	TUI_KEY_PGUP, TUI_KEY_PGDN, TUI_KEY_HOME, TUI_KEY_END,
+	TUI_KEY_ENTER, TUI_KEY_ESC, TUI_KEY_BACKSPACE, TUI_KEY_DELETE,
+	TUI_KEY_TAB, TUI_KEY_BTAB, TUI_KEY_RESIZE,
+};
+
+/* Key name for help and messages ("j", "Enter", "PgDn", "^U"); static or into buf. */
+const char *tui_key_name(int key, char *buf, size_t n);
+
+/* Callbacks from the screen to its owner (the console). */
+struct tui_handler {
+	void (*key)(int key, void *data);   /* one key */
+	void (*redraw)(void *data);         /* size changed or resumed: redraw everything */
+	void (*quit)(int signo, void *data);/* SIGTERM / SIGHUP: restore has happened */
+	void *data;                         /* borrowed */
+};
+
+/* Start the screen: locale, terminal checks (TERM unset/dumb/without cursor
+ * addressing -> -1 with err, nothing drawn), raw keys, colours unless
+ * NO_COLOR, UTF-8 detection, stdin and signals (SIGWINCH, SIGTSTP, SIGCONT,
+ * SIGTERM, SIGHUP) in the loop. The terminal is restored by tui_restore(),
+ * which also runs at exit and on fatal signals. */
+int tui_init(struct loop *l, const struct tui_handler *h, char err[ERR_MAX]);
+/* Restore the terminal; safe to call twice and from atexit. */
+void tui_restore(void);
+/* Ctrl-Z: restore the terminal, stop, and come back redrawn. */
+void tui_suspend(void);
+
+int tui_rows(void);
+int tui_cols(void);
+bool tui_utf8(void);
+bool tui_color(void);
+
+/* A frame: begin erases the virtual screen, end sends only the difference. */
+void tui_begin(void);
+void tui_end(void);
+/* Next frame repaints the whole terminal (after resize/resume). */
+void tui_force_repaint(void);
+
+/* Write already-sanitized UTF-8 at (y, x), at most maxcols columns (< 0:
+ * to the right edge), clipped to the screen. Returns columns written. On a
+ * non-UTF-8 terminal non-ASCII is shown as '?'. */
+int tui_put(int y, int x, enum tui_role role, const char *text, int maxcols);
+/* printf-style tui_put: only for text pagetty formats itself. */
+int tui_putf(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Fill w columns (< 0: to the edge) of row y from x with spaces in role. */
+void tui_fill(int y, int x, int w, enum tui_role role);
+/* A horizontal rule (Unicode or '-'). */
+void tui_hline(int y, int x, int w, enum tui_role role);
+/* A box with a title, its inside cleared; for overlays. */
+void tui_box(int y, int x, int h, int w, enum tui_role role, const char *title);
+/* Show the cursor at (y, x) this frame (prompts); hidden otherwise. */
+void tui_cursor(int y, int x);
+/* "…" or "~" */
+const char *tui_ellipsis(void);
+/* Unicode or ASCII glyphs for markers: "▶"/">", "▌"/"|", "·"/"-". */
+const char *tui_glyph_arrow(void);
+const char *tui_glyph_bar(void);
+const char *tui_glyph_dot(void);
+
+/* Line editor for prompts (pure; draw with tui_edit_draw). Text is capped
+ * at TUI_EDIT_MAX bytes. */
+#define TUI_EDIT_MAX 4096
+struct tui_edit {
+	char *buf;      /* owned, NUL-terminated UTF-8, or NULL when empty */
+	size_t len;     /* bytes */
+	size_t cap;
+	size_t cur;     /* cursor, byte offset at a code point boundary */
+};
+enum { TUI_EDIT_IGNORED = 0, TUI_EDIT_MOVED, TUI_EDIT_CHANGED };
+/* Insert printable code points, Backspace, Delete, Left/Right, Home/End,
+ * Ctrl-A/Ctrl-E, Ctrl-U (kill to start), Ctrl-W (kill word). Returns one of
+ * TUI_EDIT_*; Enter, Esc, Tab and others are IGNORED (the prompt's). */
+int tui_edit_key(struct tui_edit *e, int key);
+void tui_edit_set(struct tui_edit *e, const char *s);
+const char *tui_edit_text(const struct tui_edit *e); /* borrowed, never NULL */
+void tui_edit_free(struct tui_edit *e);
+/* Draw the text in w columns at (y, x), scrolled so the cursor shows;
+ * places the cursor when focus. */
+void tui_edit_draw(const struct tui_edit *e, int y, int x, int w, enum tui_role role, bool focus);
+
+/* A scroll list model (pure): n rows, a selection and the first row shown. */
+struct tui_list {
+	size_t n;
+	size_t sel;
+	size_t top;
+};
+/* Handle j/k, arrows, g/G, Home/End, PgUp/PgDn for a list showing `height`
+ * rows. Returns true when the key was a movement key. */
+bool tui_list_key(struct tui_list *l, int key, size_t height);
+/* Move the selection by delta rows (clamped). */
+void tui_list_move(struct tui_list *l, long delta);
+/* Clamp sel to n and scroll so that sel is visible in height rows. */
+void tui_list_fit(struct tui_list *l, size_t height);
+
+/* Text pane: draw one line of runbook segments from column x, at most w
+ * columns; base is the role of plain text. Returns columns written. */
+int tui_put_rb_text(int y, int x, int w, const struct rb_text *t, enum tui_role base);
+
+#endif

@@ -1,0 +1,732 @@
+/* app.c: the console state. Merges the sources' alerts on every update,
+ * keeps the filter and grouping, runs the refresh timer, routes keys to
+ * named commands (a view's bindings, then the global ones), keeps the view
+ * stack, draws one frame per loop iteration when something changed (the
+ * header and status line on every frame, then the views bottom-up) and
+ * caches runbook URLs fetched over HTTP. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/text.h"
+#include "app.h"
+#include "views.h"
+
+#define APP_MIN_COLS 60
+#define APP_MIN_ROWS 15
+#define APP_STATUS_MS 15000
+#define APP_FETCH_MAX (4u << 20)
+
+static void app_on_update(struct source *s, void *data);
+
+struct app *app_new(struct config *cfg, struct loop *l, struct http *h,
+                    struct source **sources, size_t n_sources, bool demo)
+{
+	struct app *a = xcalloc(1, sizeof *a);
+	size_t i;
+
+	a->cfg = cfg;
+	a->loop = l;
+	a->http = h;
+	a->sources = sources;
+	a->n_sources = n_sources;
+	a->demo = demo;
+	a->group_by = xstrdup("alertname");
+	a->dirty = true;
+	for (i = 0; i < n_sources; i++) {
+		sources[i]->on_update = app_on_update;
+		sources[i]->update_data = a;
+		if (sources[i]->demo)
+			a->demo = true;
+	}
+	return a;
+}
+
+void app_free(struct app *a)
+{
+	size_t i;
+
+	if (!a)
+		return;
+	if (a->refresh_timer)
+		loop_del_timer(a->loop, a->refresh_timer);
+	if (a->tick_timer)
+		loop_del_timer(a->loop, a->tick_timer);
+	while (a->n_views)
+		app_pop(a);
+	free(a->stack);
+	for (i = 0; i < a->n_fetches; i++) {
+		struct app_fetch *f = a->fetches[i];
+
+		if (f->state == FETCH_PENDING && f->req)
+			http_cancel(a->http, f->req);
+		free(f->url);
+		free(f->body);
+		free(f);
+	}
+	free(a->fetches);
+	for (i = 0; i < a->n_sources; i++)
+		source_free(a->sources[i]);
+	free(a->sources);
+	alert_list_free(&a->alerts);
+	filter_free(&a->filter);
+	free(a->filter_text);
+	free(a->group_by);
+	free(a);
+}
+
+void app_dirty(struct app *a)
+{
+	a->dirty = true;
+}
+
+void app_status(struct app *a, enum tui_role role, const char *fmt, ...)
+{
+	va_list ap;
+	struct buf b = {0};
+	char *clean;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	clean = text_sanitize(b.data ? b.data : "", b.len, 0, sizeof a->status - 1);
+	snprintf(a->status, sizeof a->status, "%s", clean);
+	free(clean);
+	buf_free(&b);
+	a->status_role = role;
+	a->status_at = now_ms();
+	a->dirty = true;
+}
+
+/* ---- views ---- */
+
+void app_push(struct app *a, const struct view_ops *ops, void *priv)
+{
+	struct view *v = xcalloc(1, sizeof *v);
+
+	v->ops = ops;
+	v->priv = priv;
+	xgrow(&a->stack, &a->cap_views, a->n_views + 1, sizeof *a->stack);
+	a->stack[a->n_views++] = v;
+	a->dirty = true;
+}
+
+void app_pop(struct app *a)
+{
+	struct view *v;
+
+	if (!a->n_views)
+		return;
+	v = a->stack[--a->n_views];
+	if (v->ops->free)
+		v->ops->free(v);
+	free(v);
+	a->dirty = true;
+}
+
+struct view *app_top(struct app *a)
+{
+	return a->n_views ? a->stack[a->n_views - 1] : NULL;
+}
+
+static size_t app_base_index(struct app *a)
+{
+	size_t i = a->n_views;
+
+	while (i > 0) {
+		i--;
+		if (!a->stack[i]->ops->overlay)
+			return i;
+	}
+	return 0;
+}
+
+struct view *app_base(struct app *a)
+{
+	return a->n_views ? a->stack[app_base_index(a)] : NULL;
+}
+
+static void app_tick_views(struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_views; i++)
+		if (a->stack[i]->ops->tick)
+			a->stack[i]->ops->tick(a, a->stack[i]);
+	a->dirty = true;
+}
+
+/* ---- data ---- */
+
+static void app_merge(struct app *a)
+{
+	size_t i;
+
+	alert_list_clear(&a->alerts);
+	for (i = 0; i < a->n_sources; i++)
+		alert_list_merge(&a->alerts, &a->sources[i]->alerts);
+	alert_list_sort(&a->alerts);
+	a->gen++;
+}
+
+static void app_on_update(struct source *s, void *data)
+{
+	struct app *a = data;
+
+	(void)s;
+	app_merge(a);
+	a->last_update = wall_now();
+	app_tick_views(a);
+}
+
+void app_refresh(struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_sources; i++)
+		a->sources[i]->ops->refresh(a->sources[i]);
+	a->dirty = true;
+}
+
+static void app_refresh_timer(struct loop *l, void *data)
+{
+	struct app *a = data;
+
+	a->refresh_timer = loop_add_timer(l, a->cfg->refresh_ms > 0 ? a->cfg->refresh_ms : 15000,
+	                                  app_refresh_timer, a);
+	app_refresh(a);
+}
+
+/* Once a second: ages in the header and rows move on. doupdate() sends only
+ * what changed, so an idle second costs a few bytes at most. */
+static void app_tick_timer(struct loop *l, void *data)
+{
+	struct app *a = data;
+
+	a->tick_timer = loop_add_timer(l, 1000, app_tick_timer, a);
+	if (a->status[0] && now_ms() - a->status_at > APP_STATUS_MS)
+		a->status[0] = '\0';
+	a->dirty = true;
+}
+
+void app_start(struct app *a)
+{
+	alerts_view_open(a);
+	app_merge(a);
+	app_refresh_timer(a->loop, a);
+	a->tick_timer = loop_add_timer(a->loop, 1000, app_tick_timer, a);
+}
+
+int app_set_filter(struct app *a, const char *text, char err[ERR_MAX])
+{
+	struct filter f = {0};
+
+	if (!text || !*text) {
+		filter_free(&a->filter);
+		memset(&a->filter, 0, sizeof a->filter);
+		free(a->filter_text);
+		a->filter_text = NULL;
+		a->gen++;
+		a->dirty = true;
+		return 0;
+	}
+	if (filter_parse(text, &f, err) < 0) {
+		filter_free(&f);
+		return -1;
+	}
+	filter_free(&a->filter);
+	a->filter = f;
+	free(a->filter_text);
+	a->filter_text = xstrdup(text);
+	a->gen++;
+	a->dirty = true;
+	return 0;
+}
+
+void app_set_group(struct app *a, const char *label)
+{
+	free(a->group_by);
+	a->group_by = label && *label ? xstrdup(label) : NULL;
+	a->gen++;
+	a->dirty = true;
+}
+
+void app_age(double seconds, char *out, size_t n)
+{
+	long long s = seconds > 0 ? (long long)seconds : 0;
+
+	if (s < 60)
+		snprintf(out, n, "%llds", s);
+	else if (s < 3600)
+		snprintf(out, n, "%lldm", s / 60);
+	else if (s < 86400)
+		snprintf(out, n, "%lldh%02lldm", s / 3600, s / 60 % 60);
+	else
+		snprintf(out, n, "%lldd%02lldh", s / 86400, s / 3600 % 24);
+}
+
+struct source *app_source(struct app *a, const char *cluster)
+{
+	size_t i;
+
+	for (i = 0; cluster && i < a->n_sources; i++)
+		if (!strcmp(a->sources[i]->name, cluster))
+			return a->sources[i];
+	return a->n_sources == 1 && !cluster ? a->sources[0] : NULL;
+}
+
+static void app_fetch_done(struct http_result *res, void *data)
+{
+	struct app_fetch *f = data;
+
+	f->req = 0;
+	if (res->ok) {
+		f->state = FETCH_OK;
+		f->body = res->body;
+		f->len = res->len;
+		res->body = NULL;
+	} else {
+		f->state = FETCH_ERROR;
+		snprintf(f->err, sizeof f->err, "%s", res->err[0] ? res->err : "request failed");
+	}
+	app_tick_views(f->app);
+}
+
+const struct app_fetch *app_fetch_url(struct app *a, const char *url)
+{
+	struct app_fetch *f;
+	struct http_req req = {0};
+	size_t i;
+
+	for (i = 0; i < a->n_fetches; i++)
+		if (!strcmp(a->fetches[i]->url, url))
+			return a->fetches[i];
+	f = xcalloc(1, sizeof *f);
+	f->url = xstrdup(url);
+	f->app = a;
+	f->state = FETCH_PENDING;
+	xgrow(&a->fetches, &a->cap_fetches, a->n_fetches + 1, sizeof *a->fetches);
+	a->fetches[a->n_fetches++] = f;
+	req.method = "GET";
+	req.url = url;
+	req.max_bytes = APP_FETCH_MAX;
+	req.retries = 1;
+	f->req = http_request(a->http, &req, app_fetch_done, f);
+	return f;
+}
+
+/* ---- commands ---- */
+
+static void app_to_base(struct app *a)
+{
+	while (a->n_views > 1)
+		app_pop(a);
+}
+
+static void cmd_quit(struct app *a, const char *args)
+{
+	(void)args;
+	a->quit = true;
+	loop_stop(a->loop);
+}
+
+static void cmd_alerts(struct app *a, const char *args)
+{
+	(void)args;
+	app_to_base(a);
+}
+
+static void cmd_placeholder(struct app *a, const char *what)
+{
+	char *text = xasprintf("not available yet: %s come in a later version of pagetty", what);
+
+	app_to_base(a);
+	placeholder_view_open(a, what, text);
+	free(text);
+}
+
+static void cmd_slo(struct app *a, const char *args) { (void)args; cmd_placeholder(a, "SLOs"); }
+static void cmd_signals(struct app *a, const char *args) { (void)args; cmd_placeholder(a, "Signals"); }
+static void cmd_timeline(struct app *a, const char *args) { (void)args; cmd_placeholder(a, "Timeline"); }
+
+static void cmd_view(struct app *a, const char *args)
+{
+	switch (atoi(args)) {
+	case 1: cmd_alerts(a, ""); break;
+	case 2: cmd_slo(a, ""); break;
+	case 3: cmd_signals(a, ""); break;
+	case 4: cmd_timeline(a, ""); break;
+	default: app_status(a, TUI_ERROR, "view: expected 1, 2, 3 or 4"); break;
+	}
+}
+
+static void cmd_refresh(struct app *a, const char *args)
+{
+	(void)args;
+	app_refresh(a);
+	app_status(a, TUI_INFO, "refreshing %zu source%s", a->n_sources, a->n_sources == 1 ? "" : "s");
+}
+
+static void cmd_help(struct app *a, const char *args)
+{
+	struct view *top = app_top(a);
+
+	(void)args;
+	if (top && top->ops == &help_view)
+		app_pop(a);
+	else
+		help_view_open(a);
+}
+
+static int app_cmdline_submit(struct app *a, const char *text, void *data, char err[ERR_MAX])
+{
+	char *line = xstrdup(text);
+
+	(void)data; (void)err;
+	app_pop(a); /* the prompt, before the command changes the stack */
+	app_command(a, line);
+	free(line);
+	return 1; /* already closed */
+}
+
+static void cmd_command(struct app *a, const char *args)
+{
+	struct prompt_spec p = { .label = ":", .initial = args, .submit = app_cmdline_submit };
+
+	prompt_open(a, &p);
+}
+
+static int app_filter_change(struct app *a, const char *text, void *data, char err[ERR_MAX])
+{
+	(void)data;
+	return app_set_filter(a, text, err);
+}
+
+static int app_filter_submit(struct app *a, const char *text, void *data, char err[ERR_MAX])
+{
+	(void)data;
+	return app_set_filter(a, text, err);
+}
+
+static void app_filter_cancel(struct app *a, void *data)
+{
+	(void)data;
+	app_set_filter(a, NULL, NULL);
+}
+
+static void cmd_filter(struct app *a, const char *args)
+{
+	char err[ERR_MAX];
+
+	if (*args) {
+		if (app_set_filter(a, args, err) < 0)
+			app_status(a, TUI_ERROR, "filter: %s", err);
+		return;
+	}
+	{
+		struct prompt_spec p = {
+			.label = "/", .initial = a->filter_text,
+			.submit = app_filter_submit, .change = app_filter_change,
+			.cancel = app_filter_cancel,
+		};
+		app_to_base(a);
+		prompt_open(a, &p);
+	}
+}
+
+static void cmd_nofilter(struct app *a, const char *args)
+{
+	(void)args;
+	if (a->filter_text) {
+		app_set_filter(a, NULL, NULL);
+		app_status(a, TUI_INFO, "filter cleared");
+	}
+}
+
+static void cmd_group(struct app *a, const char *args)
+{
+	if (*args)
+		app_set_group(a, args);
+	else
+		app_set_group(a, a->group_by ? NULL : "alertname");
+	if (a->group_by)
+		app_status(a, TUI_INFO, "grouped by %s", a->group_by);
+	else
+		app_status(a, TUI_INFO, "not grouped");
+}
+
+static void cmd_suspend(struct app *a, const char *args)
+{
+	(void)args;
+	tui_suspend();
+	a->dirty = true;
+}
+
+struct app_cmd {
+	const char *name;
+	const char *alias;
+	void (*fn)(struct app *a, const char *args);
+	const char *args;
+	const char *help;
+};
+
+static const struct app_cmd app_cmds[] = {
+	{ "quit", "q", cmd_quit, "", "quit pagetty" },
+	{ "alerts", NULL, cmd_alerts, "", "the Alerts view" },
+	{ "slo", NULL, cmd_slo, "", "the SLOs view (later version)" },
+	{ "signals", NULL, cmd_signals, "", "the Signals view (later version)" },
+	{ "timeline", NULL, cmd_timeline, "", "the Timeline view (later version)" },
+	{ "view", NULL, cmd_view, "N", "switch to view 1-4" },
+	{ "refresh", NULL, cmd_refresh, "", "fetch every source now" },
+	{ "filter", NULL, cmd_filter, "TEXT", "filter alerts: matchers (severity=\"page\") or text; none: prompt" },
+	{ "nofilter", NULL, cmd_nofilter, "", "clear the filter" },
+	{ "group", NULL, cmd_group, "LABEL", "group alerts by a label; none: toggle alertname/off" },
+	{ "help", NULL, cmd_help, "", "this help" },
+	{ "command", NULL, cmd_command, "", "the : command line" },
+	{ "suspend", NULL, cmd_suspend, "", "suspend pagetty (fg to return)" },
+};
+
+/* Commands the views answer, listed here so help and ':' know them. */
+static const struct app_command_info app_view_cmds[] = {
+	{ "runbook", "", "open the selected alert's runbook" },
+	{ "silence", "DURATION COMMENT", "silence the selected alert (opens the overlay, prefilled)" },
+	{ "expire", "", "expire the silences muting the selected alert" },
+	{ "detail", "", "show/hide the detail pane" },
+	{ "down / up", "", "next / previous row or step" },
+	{ "top / bottom", "", "first / last row" },
+	{ "page-down / page-up", "", "scroll a page" },
+	{ "section", "", "runbook: next section" },
+	{ "run", "", "runbook: run the selected step (next version)" },
+	{ "back", "", "close the view or overlay" },
+};
+
+const struct app_command_info *app_commands(size_t *n)
+{
+	static struct app_command_info all[ARRAY_LEN(app_cmds) + ARRAY_LEN(app_view_cmds)];
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(app_cmds); i++) {
+		all[i].name = app_cmds[i].name;
+		all[i].args = app_cmds[i].args;
+		all[i].help = app_cmds[i].help;
+	}
+	for (i = 0; i < ARRAY_LEN(app_view_cmds); i++)
+		all[ARRAY_LEN(app_cmds) + i] = app_view_cmds[i];
+	*n = ARRAY_LEN(all);
+	return all;
+}
+
+static const struct app_binding app_keys[] = {
+	{ '1', "alerts", "Alerts view" },
+	{ '2', "slo", "SLOs view" },
+	{ '3', "signals", "Signals view" },
+	{ '4', "timeline", "Timeline view" },
+	{ '?', "help", "help" },
+	{ ':', "command", "command line" },
+	{ '/', "filter", "filter alerts" },
+	{ 'R', "refresh", "refresh now" },
+	{ 'q', "quit", "quit" },
+	{ TUI_KEY_CTRL_Z, "suspend", "suspend" },
+	{ 0, NULL, NULL },
+};
+
+const struct app_binding *app_global_keys(void)
+{
+	return app_keys;
+}
+
+void app_command(struct app *a, const char *line)
+{
+	char name[64];
+	const char *p = line, *args;
+	size_t n = 0, i;
+	struct view *top, *base;
+
+	while (*p == ' ' || *p == ':')
+		p++;
+	while (p[n] && p[n] != ' ' && n < sizeof name - 1) {
+		name[n] = p[n];
+		n++;
+	}
+	name[n] = '\0';
+	if (!n)
+		return;
+	args = p + n;
+	while (*args == ' ')
+		args++;
+	a->dirty = true;
+	top = app_top(a);
+	if (top && top->ops->command && top->ops->command(a, top, name, args))
+		return;
+	base = app_base(a);
+	if (base && base != top && base->ops->command && base->ops->command(a, base, name, args))
+		return;
+	for (i = 0; i < ARRAY_LEN(app_cmds); i++) {
+		if (!strcmp(name, app_cmds[i].name) ||
+		    (app_cmds[i].alias && !strcmp(name, app_cmds[i].alias))) {
+			app_cmds[i].fn(a, args);
+			return;
+		}
+	}
+	if (!strcmp(name, "q!") || !strcmp(name, "qa")) {
+		cmd_quit(a, "");
+		return;
+	}
+	{
+		char *clean = text_clean(name);
+		app_status(a, TUI_ERROR, "unknown command: %s (? for help)", clean);
+		free(clean);
+	}
+}
+
+static const char *app_binding_find(const struct app_binding *b, int key)
+{
+	for (; b && b->command; b++)
+		if (b->key == key)
+			return b->command;
+	return NULL;
+}
+
+void app_key(struct app *a, int key)
+{
+	struct view *top = app_top(a);
+	const char *cmd;
+
+	if (!top)
+		return;
+	a->dirty = true;
+	if (top->ops->key && top->ops->key(a, top, key))
+		return;
+	cmd = app_binding_find(top->ops->keys, key);
+	if (!cmd && !top->ops->overlay)
+		cmd = app_binding_find(app_keys, key);
+	if (!cmd && key == TUI_KEY_CTRL_Z)
+		cmd = "suspend";
+	if (cmd)
+		app_command(a, cmd);
+}
+
+/* ---- drawing ---- */
+
+static enum tui_role app_sev_role(enum alert_severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL: return TUI_CRITICAL;
+	case SEV_ERROR: return TUI_ERROR;
+	case SEV_WARNING: return TUI_WARNING;
+	case SEV_INFO: return TUI_INFO;
+	default: return TUI_NORMAL;
+	}
+}
+
+/* Row 0: name, DEMO, each source's health. Row 1: counts, filter, age. */
+static void app_draw_header(struct app *a, int w)
+{
+	int x = 0;
+	size_t i, stale = 0;
+	size_t count[SEV_UNKNOWN + 1] = {0}, silenced = 0;
+	static const char *sev_short[] = { "critical", "error", "warning", "info", "other" };
+	char age[32];
+	double now = wall_now();
+
+	tui_fill(0, 0, w, TUI_HEADER);
+	x += tui_put(0, x, TUI_HEADER, "pagetty", -1);
+	if (a->demo) {
+		x += tui_put(0, x, TUI_HEADER, " ", -1);
+		x += tui_put(0, x, TUI_DEMO, " DEMO ", -1);
+	}
+	for (i = 0; i < a->n_sources && x < w; i++) {
+		const struct source *s = a->sources[i];
+		const struct source_status *st = &s->status;
+		char *name = text_clean(s->name);
+		char *reason = text_clean(st->reason);
+
+		x += tui_put(0, x, TUI_HEADER, "  ", -1);
+		if (st->stale && st->ever_ok) {
+			app_age(now - st->last_ok, age, sizeof age);
+			x += tui_putf(0, x, TUI_STALE, -1, "%s STALE %s: %s", name, age, reason);
+			stale++;
+		} else if (!st->ever_ok && (st->stale || reason[0]) && !st->ok) {
+			x += tui_putf(0, x, TUI_STALE, -1, "%s DOWN: %s", name, reason);
+			stale++;
+		} else if (!st->ever_ok) {
+			x += tui_putf(0, x, TUI_DIM, -1, "%s connecting%s", name, tui_ellipsis());
+		} else {
+			x += tui_putf(0, x, TUI_OK, -1, "%s ok %lldms", name, (long long)st->latency_ms);
+		}
+		free(name);
+		free(reason);
+	}
+
+	x = 0;
+	for (i = 0; i < a->alerts.n; i++) {
+		count[a->alerts.v[i]->severity]++;
+		if (a->alerts.v[i]->state == ALERT_SILENCED)
+			silenced++;
+	}
+	for (i = 0; i <= SEV_UNKNOWN; i++) {
+		if (!count[i] && i != SEV_CRITICAL)
+			continue;
+		x += tui_putf(1, x, count[i] ? app_sev_role((enum alert_severity)i) : TUI_DIM, -1,
+		              "%zu %s ", count[i], sev_short[i]);
+	}
+	x += tui_putf(1, x, TUI_NORMAL, -1, "%s %zu alerts", tui_glyph_dot(), a->alerts.n);
+	if (silenced)
+		x += tui_putf(1, x, TUI_DIM, -1, " (%zu silenced)", silenced);
+	if (stale)
+		x += tui_putf(1, x, TUI_STALE, -1, " %s degraded: %zu of %zu sources failing",
+		              tui_glyph_dot(), stale, a->n_sources);
+	if (a->filter_text) {
+		char *f = text_clean(a->filter_text);
+		x += tui_putf(1, x, TUI_BOLD, -1, " %s filter: %s", tui_glyph_dot(), f);
+		free(f);
+	}
+	if (a->last_update > 0) {
+		app_age(now - a->last_update, age, sizeof age);
+		x += tui_putf(1, x, TUI_DIM, -1, " %s refreshed %s ago", tui_glyph_dot(), age);
+	}
+	(void)x;
+}
+
+static void app_draw_status(struct app *a, int y, int w)
+{
+	struct view *top = app_top(a);
+
+	tui_fill(y, 0, w, TUI_STATUS);
+	if (a->status[0])
+		tui_put(y, 0, a->status_role, a->status, w);
+	else if (top && top->ops->hint)
+		tui_put(y, 0, TUI_DIM, top->ops->hint, w);
+}
+
+void app_draw(struct app *a)
+{
+	int rows, cols;
+	size_t i, b;
+
+	if (!a->dirty)
+		return;
+	a->dirty = false;
+	rows = tui_rows();
+	cols = tui_cols();
+	tui_begin();
+	if (rows < APP_MIN_ROWS || cols < APP_MIN_COLS) {
+		char msg[96];
+		int len;
+
+		len = snprintf(msg, sizeof msg, "terminal too small (%dx%d), need %dx%d",
+		               cols, rows, APP_MIN_COLS, APP_MIN_ROWS);
+		if (a->demo)
+			tui_put(0, 0, TUI_DEMO, " DEMO ", -1);
+		tui_put(rows / 2, len < cols ? (cols - len) / 2 : 0, TUI_BOLD, msg, cols);
+		tui_end();
+		return;
+	}
+	app_draw_header(a, cols);
+	app_draw_status(a, rows - 1, cols);
+	b = app_base_index(a);
+	for (i = b; i < a->n_views; i++)
+		a->stack[i]->ops->draw(a, a->stack[i], 2, rows - 3, cols);
+	tui_end();
+}

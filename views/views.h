@@ -1,0 +1,57 @@
+/* views.h: the views and overlays, one file each, and how to open them.
+ * Each is a const struct view_ops; the app keeps them on its view stack. */
+#ifndef PAGETTY_VIEWS_H
+#define PAGETTY_VIEWS_H
+
+#include <stdbool.h>
+
+#include "../core/alert.h"
+#include "../core/util.h"
+#include "app.h"
+
+extern const struct view_ops alerts_view;      /* alerts.c */
+extern const struct view_ops placeholder_view; /* alerts.c: 2/3/4 */
+extern const struct view_ops runbook_view;     /* runbook.c */
+extern const struct view_ops silence_view;     /* silence.c */
+extern const struct view_ops help_view;        /* help.c */
+extern const struct view_ops prompt_view;      /* prompt.c */
+extern const struct view_ops confirm_view;     /* prompt.c */
+
+void alerts_view_open(struct app *a);
+/* The alert the Alerts view has selected (borrowed from a->alerts), or NULL. */
+const struct alert *alerts_view_selected(struct app *a);
+void placeholder_view_open(struct app *a, const char *title, const char *text);
+
+/* The runbook of alert (copied). */
+void runbook_view_open(struct app *a, const struct alert *alert);
+
+/* Silence overlay for alert (copied); duration/comment may be NULL. */
+void silence_view_open(struct app *a, const struct alert *alert,
+                       const char *duration, const char *comment);
+/* Ask y/N, then expire every silence that mutes alert. */
+void silence_expire_open(struct app *a, const struct alert *alert);
+
+void help_view_open(struct app *a);
+
+/* A one-line prompt on the status row. submit returns 0 to close, -1
+ * with err to stay open showing err, or 1 when it closed the prompt itself
+ * (app_pop) already; change (may be NULL) runs on each edit
+ * and may return -1 with err (shown live);
+ * cancel (may be NULL) runs on Esc. data is freed with free_data (may be NULL)
+ * when the prompt closes. */
+struct prompt_spec {
+	const char *label;      /* ":", "/", "duration: " */
+	const char *initial;    /* may be NULL */
+	int (*submit)(struct app *a, const char *text, void *data, char err[ERR_MAX]);
+	int (*change)(struct app *a, const char *text, void *data, char err[ERR_MAX]);
+	void (*cancel)(struct app *a, void *data);
+	void *data;
+	void (*free_data)(void *data);
+};
+void prompt_open(struct app *a, const struct prompt_spec *spec);
+/* A y/N question; yes runs on 'y' only. data freed as above. */
+void confirm_open(struct app *a, const char *question,
+                  void (*yes)(struct app *a, void *data), void *data,
+                  void (*free_data)(void *data));
+
+#endif
