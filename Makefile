@@ -38,7 +38,7 @@ TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 all: pagetty
 
 pagetty: $(BUILD)/pagetty
-	@cp $(BUILD)/pagetty pagetty
+	@rm -f pagetty && cp $(BUILD)/pagetty pagetty
 
 $(BUILD)/pagetty: $(APP_OBJS) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(APP_OBJS) $(LIB) $(LDFLAGS) $(LDLIBS)

@@ -30,6 +30,8 @@ static const char usage_text[] =
 	"       pagetty alerts [--json] [FILTER...] print the merged alerts and exit\n"
 	"       pagetty check                      readiness of every configured source\n"
 	"       pagetty runbook ALERTNAME|FILE     print the parsed runbook as plain text\n"
+	"       pagetty lint [--json] [--rules FILE]... [RUNBOOK_DIR|FILE]...\n"
+	"                                          check runbooks and alert rules\n"
 	"       pagetty --version | --help\n"
 	"\n"
 	"options:\n"
@@ -95,6 +97,19 @@ static void add_demo_runbook_dirs(struct config *cfg)
 
 enum { OPT_REFRESH = 256, OPT_DEMO };
 
+/* The one-shot subcommands; needs_source: exits 2 when nothing is configured. */
+struct command {
+	const char *name;
+	int (*run)(struct config *cfg, bool demo, int argc, char **argv);
+	bool needs_source;
+};
+static const struct command commands[] = {
+	{ "alerts", cmd_alerts, true },
+	{ "check", cmd_check, true },
+	{ "runbook", cmd_runbook, false },
+	{ "lint", cmd_lint, false },
+};
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -117,6 +132,7 @@ int main(int argc, char **argv)
 	int64_t refresh_ms = 0;
 	bool demo = false;
 	const char *sub;
+	const struct command *cmd = NULL;
 	int opt, rc;
 	struct stat st;
 
@@ -147,9 +163,11 @@ int main(int argc, char **argv)
 		}
 	}
 	sub = optind < argc ? argv[optind] : NULL;
-	if (sub && strcmp(sub, "alerts") && strcmp(sub, "check") && strcmp(sub, "runbook")) {
-		if (!strcmp(sub, "slo") || !strcmp(sub, "lint") || !strcmp(sub, "drill") ||
-		    !strcmp(sub, "timeline"))
+	for (i = 0; sub && i < ARRAY_LEN(commands); i++)
+		if (!strcmp(sub, commands[i].name))
+			cmd = &commands[i];
+	if (sub && !cmd) {
+		if (!strcmp(sub, "slo") || !strcmp(sub, "drill"))
 			return usage_error("'%s' is not available in this version of pagetty", sub);
 		return usage_error("unknown command \"%s\"", sub);
 	}
@@ -217,7 +235,7 @@ int main(int argc, char **argv)
 	if (demo)
 		add_demo_runbook_dirs(&cfg);
 
-	if (!demo && cfg.n_am == 0 && cfg.n_prom == 0 && !(sub && !strcmp(sub, "runbook"))) {
+	if (!demo && cfg.n_am == 0 && cfg.n_prom == 0 && !(cmd && !cmd->needs_source)) {
 		char *where = config_default_path();
 		fprintf(stderr,
 		        "pagetty: no source configured.\n"
@@ -228,14 +246,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	if (!sub)
+	if (!cmd)
 		rc = console_run(&cfg, demo);
-	else if (!strcmp(sub, "alerts"))
-		rc = cmd_alerts(&cfg, demo, argc - optind, argv + optind);
-	else if (!strcmp(sub, "check"))
-		rc = cmd_check(&cfg, demo, argc - optind, argv + optind);
 	else
-		rc = cmd_runbook(&cfg, demo, argc - optind, argv + optind);
+		rc = cmd->run(&cfg, demo, argc - optind, argv + optind);
 out:
 	config_free(&cfg);
 	free(default_path);
