@@ -32,6 +32,8 @@ static const char usage_text[] =
 	"       pagetty runbook ALERTNAME|FILE     print the parsed runbook as plain text\n"
 	"       pagetty lint [--json] [--rules FILE]... [RUNBOOK_DIR|FILE]...\n"
 	"                                          check runbooks and alert rules\n"
+	"       pagetty timeline export FILE.jsonl [-o OUT.md]\n"
+	"                                          incident log -> postmortem markdown\n"
 	"       pagetty --version | --help\n"
 	"\n"
 	"options:\n"
@@ -108,6 +110,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, true },
 	{ "runbook", cmd_runbook, false },
 	{ "lint", cmd_lint, false },
+	{ "timeline", cmd_timeline, false },
 };
 
 int main(int argc, char **argv)
