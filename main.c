@@ -207,14 +207,7 @@ int main(int argc, char **argv)
 				goto out;
 			}
 		}
-		for (i = 0; i < cfg.n_am; i++) {
-			free(cfg.am[i].name);
-			for (size_t j = 0; j < cfg.am[i].n_urls; j++)
-				free(cfg.am[i].urls[j]);
-			free(cfg.am[i].urls);
-			labelset_free(&cfg.am[i].http.headers);
-		}
-		free(cfg.am);
+		config_clear_alertmanagers(&cfg);
 		cfg.am = fresh.am;
 		cfg.n_am = fresh.n_am;
 		fresh.am = NULL;

@@ -39,6 +39,16 @@ struct prom_source {
 	struct http_opts http;
 };
 
+/* One service's golden-signal panel (DESIGN.md §3 `signals:`): a PromQL
+ * expression per signal, each drawn as a range chart. */
+struct signal_cfg {
+	char *service;    /* owned */
+	char *latency;    /* owned or NULL */
+	char *traffic;    /* owned or NULL */
+	char *errors;     /* owned or NULL */
+	char *saturation; /* owned or NULL */
+};
+
 struct config {
 	char *path;              /* owned: file it was loaded from, or NULL */
 	int64_t refresh_ms;      /* default 15000 */
@@ -51,6 +61,8 @@ struct config {
 	char *runbook_base_url;  /* owned or NULL; always ends in '/' */
 	char **slo_files;        /* owned array of owned globs */
 	size_t n_slo_files;
+	struct signal_cfg *signals; /* owned array of n_signals */
+	size_t n_signals;
 	char *exec_shell;        /* owned, default /bin/sh */
 	int64_t exec_timeout_ms; /* default 60000 */
 	size_t exec_output_limit;/* default 1 MiB */
@@ -84,6 +96,10 @@ char *config_default_path(void);
 int config_add_alertmanager(struct config *c, const char *url, char err[ERR_MAX]);
 int config_add_prometheus(struct config *c, const char *url, char err[ERR_MAX]);
 void config_add_runbook_dir(struct config *c, const char *dir);
+/* Free every Alertmanager cluster fully (name, urls, http options with
+ * their auth/TLS strings and headers) and set n_am = 0: for flags that
+ * replace the file's clusters. */
+void config_clear_alertmanagers(struct config *c);
 
 /* Name of a URL for display: "host:port" (userinfo dropped). Malloced. */
 char *url_display_name(const char *url);

@@ -30,6 +30,7 @@ struct am_peer {
 	const char *url;              /* borrowed from the cluster */
 	char *name;                   /* owned: "host:port" for messages */
 	struct http_breaker breaker;
+	char last_fail[ERR_MAX];      /* last real failure through the breaker: why it opened */
 	/* refresh: this peer's alerts answer */
 	uint64_t req;                 /* in flight, 0 none */
 	bool ok;
@@ -182,6 +183,35 @@ static void am_prefixed(char *dst, const char *prefix, const char *msg)
 	free(m);
 }
 
+/* Why a request to peer pe failed (res->err, which the caller may have
+ * replaced with a decode error) into dst (ERR_MAX). A breaker that fails
+ * fast must not hide why it opened, so real failures are remembered and a
+ * fast failure reads "connection refused (circuit open, retry in 4s)". */
+static void am_peer_failed(struct am_peer *pe, const struct http_result *res, char *dst)
+{
+	const struct http_breaker *b = &pe->breaker;
+	int64_t left;
+
+	if (!res->breaker_open) {
+		snprintf(pe->last_fail, sizeof(pe->last_fail), "%s", res->err);
+		snprintf(dst, ERR_MAX, "%s", res->err);
+		return;
+	}
+	if (!pe->last_fail[0]) {
+		snprintf(dst, ERR_MAX, "%s", res->err);
+		return;
+	}
+	if (b->state == BREAKER_OPEN) {
+		left = b->opened_at_ms + b->cooldown_ms - now_ms();
+		if (left < 1000)
+			left = 1000;
+		snprintf(dst, ERR_MAX, "%.200s (circuit open, retry in %llds)", pe->last_fail,
+		         (long long)((left + 999) / 1000));
+	} else {
+		snprintf(dst, ERR_MAX, "%.200s (circuit open, probing)", pe->last_fail);
+	}
+}
+
 static void am_redacted_url(char *dst, size_t n, const char *url)
 {
 	char *r = url_redact(url);
@@ -293,7 +323,10 @@ static void am_on_alerts(struct http_result *res, void *data)
 
 	pe->req = 0;
 	pe->ok = res->ok;
-	snprintf(pe->err, sizeof(pe->err), "%s", res->err);
+	if (res->ok)
+		pe->err[0] = '\0';
+	else
+		am_peer_failed(pe, res, pe->err);
 	free(pe->body);
 	pe->body = res->body;
 	pe->len = res->len;
@@ -322,7 +355,7 @@ static void am_on_silences(struct http_result *res, void *data)
 {
 	struct am_priv *p = data;
 	struct silence_list probe = {0};
-	char err[ERR_MAX] = "";
+	char err[ERR_MAX] = "", why[ERR_MAX];
 	long next;
 
 	p->sil_req = 0;
@@ -338,7 +371,8 @@ static void am_on_silences(struct http_result *res, void *data)
 		p->sil_len = res->len;
 		res->body = NULL;
 	} else {
-		am_prefixed(p->sil_err, p->peers[p->sil_peer].name, res->err);
+		am_peer_failed(&p->peers[p->sil_peer], res, why);
+		am_prefixed(p->sil_err, p->peers[p->sil_peer].name, why);
 		next = am_next_peer(p, (long)p->sil_peer);
 		if (next >= 0) {
 			am_silences_start(p, (size_t)next);
@@ -457,7 +491,7 @@ static void am_on_op(struct http_result *res, void *data)
 {
 	struct am_op *op = data;
 	struct am_priv *p = op->p;
-	char err[ERR_MAX] = "";
+	char err[ERR_MAX] = "", why[ERR_MAX];
 	char *id;
 	long next;
 
@@ -475,10 +509,11 @@ static void am_on_op(struct http_result *res, void *data)
 		}
 		snprintf(res->err, sizeof(res->err), "%s", err);
 	}
+	am_peer_failed(&p->peers[op->peer], res, why);
 	if (p->n > 1)
-		am_prefixed(op->err, p->peers[op->peer].name, res->err);
+		am_prefixed(op->err, p->peers[op->peer].name, why);
 	else
-		snprintf(op->err, sizeof(op->err), "%s", res->err);
+		snprintf(op->err, sizeof(op->err), "%s", why);
 	/* A 4xx is the server refusing the request: another peer would too. */
 	if (!(res->status >= 400 && res->status < 500 && res->status != 429)) {
 		next = am_next_peer(p, (long)op->peer);
@@ -649,6 +684,12 @@ static void am_on_check(struct http_result *res, void *data)
 			pe->check_ok = false;
 			snprintf(pe->check_err, sizeof(pe->check_err),
 			         "not an Alertmanager status (invalid JSON)");
+		} else if (!cJSON_IsObject(vi) ||
+		           !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "cluster"))) {
+			/* Some other JSON API answered: not ready as an Alertmanager. */
+			pe->check_ok = false;
+			snprintf(pe->check_err, sizeof(pe->check_err),
+			         "not an Alertmanager status (no versionInfo/cluster in the answer)");
 		} else if (cJSON_IsString(v)) {
 			char *clean = text_sanitize(v->valuestring, strlen(v->valuestring), 0,
 			                            sizeof(pe->version) - 1);

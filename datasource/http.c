@@ -753,6 +753,7 @@ uint64_t http_request(struct http *h, const struct http_req *req, http_done_fn d
 			int64_t left = c->breaker->opened_at_ms + c->breaker->cooldown_ms - now;
 			if (left < 1000)
 				left = 1000;
+			c->res.breaker_open = true;
 			http_fail_later(c, "circuit open (retry in %llds)",
 			                (long long)((left + 999) / 1000));
 			return 0;

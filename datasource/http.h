@@ -47,6 +47,9 @@ struct http_result {
 	int64_t elapsed_ms;
 	int attempts;
 	char *content_type;   /* malloced or NULL */
+	bool breaker_open;    /* failed fast: the endpoint's breaker is open, nothing
+	                         was sent (err says "circuit open ..."; the cause of
+	                         the failures that opened it is the caller's to keep) */
 };
 
 /* Called once per request, from the loop. res and its members are valid only

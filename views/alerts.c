@@ -400,7 +400,64 @@ static void alerts_draw_detail(const struct alert *al, int y, int x, int h, int 
 	buf_free(&b);
 }
 
-static void alerts_draw_empty(struct app *a, struct alerts_priv *p, int y, int w)
+/* Has s failed without ever answering? (what the header calls DOWN) */
+static bool alerts_source_down(const struct source *s)
+{
+	const struct source_status *st = &s->status;
+
+	return !st->ever_ok && !st->ok && (st->stale || st->reason[0]);
+}
+
+/* No source has answered yet: one line per source that failed, "No data:
+ * NAME is down: REASON", then "waiting for N sources..." while first
+ * fetches are still in flight; within rows y+1 .. y+h-1. */
+static void alerts_draw_nodata(struct app *a, int y, int h, int w)
+{
+	size_t i, down = 0, waiting = 0, room, fit;
+	int row = y + 1;
+
+	if (w <= 2)
+		return;
+	for (i = 0; i < a->n_sources; i++) {
+		if (alerts_source_down(a->sources[i]))
+			down++;
+		else if (!a->sources[i]->status.ever_ok)
+			waiting++;
+	}
+	room = h > 2 ? (size_t)(h - 1) : 1;
+	fit = down;
+	if (down + (waiting > 0) > room) {
+		/* keep a row for "N more" and one for waiting */
+		size_t keep = 1 + (waiting > 0);
+		fit = room > keep ? room - keep : 0;
+	}
+	for (i = 0; i < a->n_sources && fit; i++) {
+		const struct source *s = a->sources[i];
+		char *name, *reason, *line, *cut;
+
+		if (!alerts_source_down(s))
+			continue;
+		name = text_clean(s->name);
+		reason = text_clean(s->status.reason[0] ? s->status.reason : "no answer");
+		line = xasprintf("No data: %s is down: %s", name, reason);
+		cut = text_trunc(line, (size_t)(w - 2), false, tui_utf8());
+		tui_put(row++, 2, TUI_ERROR, cut, w - 2);
+		free(cut);
+		free(line);
+		free(reason);
+		free(name);
+		fit--;
+		down--;
+	}
+	if (down)
+		tui_putf(row++, 2, TUI_ERROR, w - 2, "No data: %zu more source%s down", down,
+		         down == 1 ? "" : "s");
+	if (waiting && (row < y + h || row == y + 1))
+		tui_putf(row, 2, TUI_DIM, w - 2, "waiting for %zu source%s%s", waiting,
+		         waiting == 1 ? "" : "s", tui_ellipsis());
+}
+
+static void alerts_draw_empty(struct app *a, struct alerts_priv *p, int y, int h, int w)
 {
 	size_t i, answered = 0;
 
@@ -413,8 +470,7 @@ static void alerts_draw_empty(struct app *a, struct alerts_priv *p, int y, int w
 		         f, a->alerts.n);
 		free(f);
 	} else if (!answered && a->n_sources) {
-		tui_putf(y + 1, 2, TUI_DIM, w - 2, "waiting for %zu source%s%s", a->n_sources,
-		         a->n_sources == 1 ? "" : "s", tui_ellipsis());
+		alerts_draw_nodata(a, y, h, w);
 	} else {
 		tui_put(y + 1, 2, TUI_OK, "No alerts firing.", w - 2);
 	}
@@ -445,7 +501,7 @@ static void alerts_draw(struct app *a, struct view *v, int y, int h, int w)
 	p->list_h = lh;
 	p->detail_shown = show;
 	if (!p->n_rows) {
-		alerts_draw_empty(a, p, y, lw);
+		alerts_draw_empty(a, p, y, lh, lw);
 	} else {
 		l.n = p->n_rows;
 		l.sel = p->sel;

@@ -210,6 +210,79 @@ static void test_refused_single(void **state)
 	assert_int_equal(f->src->alerts.n, 0);
 }
 
+/* Refresh until the reason shows the breaker open (at most 8 refreshes). */
+static void refresh_until_open(struct fixture *f)
+{
+	int i;
+
+	for (i = 0; i < 8 && !strstr(f->src->status.reason, "circuit open"); i++)
+		refresh(f);
+	assert_non_null(strstr(f->src->status.reason, "circuit open"));
+}
+
+/* "... ROOT (circuit open, retry in Ns)" at the end of reason. */
+static void assert_open_with_cause(const char *reason, const char *root)
+{
+	char want[128];
+	const char *at;
+	int secs = 0, used = 0;
+
+	snprintf(want, sizeof(want), "%s (circuit open, retry in ", root);
+	at = strstr(reason, want);
+	if (!at)
+		fail_msg("no \"%s\" in \"%s\"", want, reason);
+	at += strlen(want);
+	assert_int_equal(sscanf(at, "%ds)%n", &secs, &used), 1);
+	assert_true(used > 0);
+	assert_int_equal(at[used], '\0');
+	assert_true(secs >= 1 && secs <= 60);
+}
+
+/* While a peer's breaker is open, the reason still says what went wrong. */
+static void test_breaker_keeps_cause(void **state)
+{
+	struct fixture *f = *state;
+	char url[64], want[128];
+	int64_t end;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", am_free_port());
+	make_source(f, url, NULL);
+	refresh(f);
+	assert_string_equal(f->src->status.reason, "connection refused");
+	refresh_until_open(f);
+	assert_true(f->src->status.stale);
+	assert_open_with_cause(f->src->status.reason, "connection refused");
+	/* a refresh that only meets the open breaker still knows the cause */
+	refresh(f);
+	assert_open_with_cause(f->src->status.reason, "connection refused");
+
+	/* a silence op failing fast says the same */
+	f->src->ops->silence_expire(f->src, "abc", on_silence, f);
+	end = now_ms() + WAIT_MS;
+	while (f->sil_calls == 0 && now_ms() < end)
+		loop_run_once(f->loop, 100);
+	assert_int_equal(f->sil_calls, 1);
+	assert_false(f->sil_ok);
+	assert_open_with_cause(f->sil_err, "connection refused");
+	source_free(f->src);
+	f->src = NULL;
+	free(f->urls[0]);
+	free(f->cluster.urls);
+
+	/* one of two peers down: degraded, the peer named with its cause */
+	post(f, 0, "Up", "warning");
+	am_stop(&f->am[1]);
+	make_source(f, f->am[0].url, f->am[1].url);
+	refresh_until_open(f);
+	assert_true(f->src->status.ok);
+	assert_true(f->src->status.degraded);
+	snprintf(want, sizeof(want), "1/2 peers down: 127.0.0.1:%d: connection refused",
+	         f->am[1].web_port);
+	assert_true(str_has_prefix(f->src->status.reason, want));
+	assert_open_with_cause(f->src->status.reason, want);
+	assert_non_null(find(f->src, "Up"));
+}
+
 /* A peer that answers with something that is not alerts JSON fails alone. */
 static void test_invalid_body(void **state)
 {
@@ -416,6 +489,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_merge_and_peer_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_single, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_breaker_keeps_cause, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_body, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silence_create_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silence_failover, setup, teardown),

@@ -725,6 +725,63 @@ static void test_add(void **state)
 	config_free(&c);
 }
 
+/* The --alertmanager flags replace the file's clusters: every cluster is
+ * freed with all it holds (valgrind checks the auth/TLS strings), the rest
+ * of the config is kept, and the config stays usable. */
+static void test_clear_alertmanagers(void **state)
+{
+	static const char yaml[] =
+		"alertmanagers:\n"
+		"  - name: eu\n"
+		"    url: https://am-0.example.net\n"
+		"    peers: [https://am-1.example.net, https://am-2.example.net]\n"
+		"    headers: {X-Scope-OrgID: team-a, X-Other: b}\n"
+		"    auth: {bearer_token_file: /run/secrets/am}\n"
+		"    tls: {ca_file: /etc/ca.pem, cert_file: /etc/c.pem, key_file: /etc/k.pem,\n"
+		"          insecure_skip_verify: true}\n"
+		"  - url: http://am-us:9093\n"
+		"    auth: {basic: {username: pagetty, password_file: /run/secrets/pw}}\n"
+		"  - url: http://am-ap:9093\n"
+		"    auth: {basic: {username: u, password_env: AM_PW}}\n"
+		"    headers: {X-Tenant: t}\n"
+		"  - url: http://am-x:9093\n"
+		"    auth: {bearer_token_env: AM_TOKEN}\n"
+		"prometheus: [{url: http://prom:9090, auth: {bearer_token_env: P}}]\n";
+	struct config c;
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse(&c, yaml, err), 0);
+	assert_int_equal(c.n_am, 4);
+	assert_int_equal(c.am[0].n_urls, 3);
+	assert_string_equal(c.am[0].http.key_file, "/etc/k.pem");
+	assert_string_equal(c.am[1].http.basic_password_file, "/run/secrets/pw");
+
+	config_clear_alertmanagers(&c);
+	assert_int_equal(c.n_am, 0);
+	assert_null(c.am);
+	/* the rest of the config is untouched */
+	assert_int_equal(c.n_prom, 1);
+	assert_string_equal(c.prom[0].url, "http://prom:9090");
+	assert_string_equal(c.prom[0].http.bearer_token_env, "P");
+	assert_string_equal(c.exec_shell, "/bin/sh");
+
+	/* clearing twice is harmless; the config is usable afterwards */
+	config_clear_alertmanagers(&c);
+	assert_int_equal(c.n_am, 0);
+	assert_int_equal(config_add_alertmanager(&c, "http://127.0.0.1:1", err), 0);
+	assert_int_equal(c.n_am, 1);
+	assert_string_equal(c.am[0].name, "127.0.0.1:1");
+	assert_null(c.am[0].http.bearer_token_file);
+	config_free(&c);
+
+	/* on a config that never had one */
+	config_init(&c);
+	config_clear_alertmanagers(&c);
+	assert_int_equal(c.n_am, 0);
+	config_free(&c);
+}
+
 /* ---- URL display ---- */
 
 static void test_urls(void **state)
@@ -774,6 +831,7 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_add),
+		cmocka_unit_test(test_clear_alertmanagers),
 		cmocka_unit_test(test_urls),
 	};
 
