@@ -109,8 +109,8 @@ FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -I. -O1 -g $(FUZZ_
 # Only the parsers under test and what they use, so a module still being
 # written elsewhere in core/ cannot break the fuzz build.
 FUZZ_LIB_SRCS := core/util.c core/labels.c core/text.c core/duration.c \
-                 core/matcher.c core/alert.c core/silence.c core/config.c \
-                 $(sort $(wildcard core/runbook*.c))
+                 core/matcher.c core/alert.c core/silence.c \
+                 $(sort $(wildcard core/config*.c core/runbook*.c))
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_LIB      := $(FUZZ_BUILD)/libpagetty-fuzz.a
 FUZZ_SRCS     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -138,3 +138,21 @@ fuzz-clean:
 .PHONY: fuzz-build fuzz fuzz-clean
 
 -include $(FUZZ_LIB_OBJS:.o=.d)
+
+# ---- bench: the benchmark suite (bench/bench.py, issue 7) -------------------
+#   make bench    a real Alertmanager on loopback with 1k/10k/50k alerts;
+#                 pagetty vs amtool vs curl; writes bench/RESULTS.md (< 10 min)
+$(BUILD)/bench/rb_bench: bench/rb_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bench/rusage: bench/rusage.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+bench:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/rb_bench $(BUILD)/bench/rusage
+	python3 bench/bench.py
+
+.PHONY: bench

@@ -173,6 +173,15 @@ char *text_sanitize(const char *s, size_t n, int flags, size_t max_bytes)
 	budget = max_bytes >= sizeof text_ellipsis - 1 ? max_bytes - (sizeof text_ellipsis - 1) : 0;
 	if (!s)
 		n = 0;
+	/* Fast path (bench: most label values): printable ASCII that fits is
+	 * rendered as itself whatever the flags, so copy it in one go. */
+	if (!max_bytes || n <= max_bytes) {
+		while (i < n && p[i] >= 0x20 && p[i] < 0x7F)
+			i++;
+		if (i == n)
+			return xstrndup(s ? s : "", n);
+		i = 0;
+	}
 	xgrow(&b.data, &b.cap, (max_bytes && max_bytes < n ? max_bytes : n) + 1, 1);
 	b.data[0] = '\0';
 	while (i < n) {
