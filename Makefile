@@ -25,9 +25,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -I. $(CFLAGS) $(EXTRA_
 LDLIBS  += $(PKG_LIBS) -lm
 
 # Everything but the terminal: unit tests link against this.
-LIB_SRCS := $(sort $(wildcard core/*.c loop/*.c datasource/*.c exec/*.c)) tui/edit.c
+LIB_SRCS := $(sort $(wildcard core/*.c loop/*.c datasource/*.c exec/*.c)) tui/edit.c tui/chart_model.c
 # The terminal side and the commands.
-APP_SRCS := $(sort $(filter-out tui/edit.c,$(wildcard tui/*.c)) $(wildcard views/*.c cmd/*.c)) main.c
+APP_SRCS := $(sort $(filter-out tui/edit.c tui/chart_model.c,$(wildcard tui/*.c)) $(wildcard views/*.c cmd/*.c)) main.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 APP_OBJS := $(APP_SRCS:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libpagetty.a

@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"usage: pagetty [OPTIONS]                  the console\n"
 	"       pagetty --demo                     the built-in demo, no servers needed\n"
 	"       pagetty alerts [--json] [FILTER...] print the merged alerts and exit\n"
+	"       pagetty slo [--json]               the SLO table; exit 1 when any SLO pages\n"
 	"       pagetty check                      readiness of every configured source\n"
 	"       pagetty runbook ALERTNAME|FILE     print the parsed runbook as plain text\n"
 	"       pagetty lint [--json] [--rules FILE]... [RUNBOOK_DIR|FILE]...\n"
@@ -111,6 +112,7 @@ static const struct command commands[] = {
 	{ "runbook", cmd_runbook, false },
 	{ "lint", cmd_lint, false },
 	{ "timeline", cmd_timeline, false },
+	{ "slo", cmd_slo, true },
 };
 
 int main(int argc, char **argv)
@@ -170,7 +172,7 @@ int main(int argc, char **argv)
 		if (!strcmp(sub, commands[i].name))
 			cmd = &commands[i];
 	if (sub && !cmd) {
-		if (!strcmp(sub, "slo") || !strcmp(sub, "drill"))
+		if (!strcmp(sub, "drill"))
 			return usage_error("'%s' is not available in this version of pagetty", sub);
 		return usage_error("unknown command \"%s\"", sub);
 	}

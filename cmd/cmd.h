@@ -34,5 +34,6 @@ int cmd_check(struct config *cfg, bool demo, int argc, char **argv);
 int cmd_runbook(struct config *cfg, bool demo, int argc, char **argv);
 int cmd_timeline(struct config *cfg, bool demo, int argc, char **argv);
 int cmd_lint(struct config *cfg, bool demo, int argc, char **argv);
+int cmd_slo(struct config *cfg, bool demo, int argc, char **argv);
 
 #endif

@@ -69,7 +69,6 @@ struct config {
 	char *timeline_dir;      /* owned, default $XDG_STATE_HOME or ~/.local/state, + /pagetty/incidents */
 	char **warnings;         /* owned array of owned messages ("FILE:L:C: ...") */
 	size_t n_warnings;
-	/* raw nodes not modelled yet (signals) are ignored with no warning */
 };
 
 void config_init(struct config *c);  /* defaults */

@@ -668,13 +668,69 @@ static int k_base_url(struct cp *p, yaml_node_t *v, void *field, const char *w)
 	return 0;
 }
 
-/* Golden-signal panels are not modelled yet: a list is accepted as is. */
+/* Golden-signal panels: a list of {service, latency, traffic, errors,
+ * saturation}, each signal a PromQL expression (DESIGN.md §3). */
+#define CONFIG_SIGNALS_MAX 256
+#define GO(f) offsetof(struct signal_cfg, f)
+static const struct cp_key signal_keys[] = {
+	{ .name = "service", .kind = CK_STR, .off = GO(service) },
+	{ .name = "latency", .kind = CK_STR, .off = GO(latency) },
+	{ .name = "traffic", .kind = CK_STR, .off = GO(traffic) },
+	{ .name = "errors", .kind = CK_STR, .off = GO(errors) },
+	{ .name = "saturation", .kind = CK_STR, .off = GO(saturation) },
+};
+static const struct cp_table signal_table = CP_TABLE(signal_keys);
+
+static void signal_cfg_clear(struct signal_cfg *g)
+{
+	free(g->service);
+	free(g->latency);
+	free(g->traffic);
+	free(g->errors);
+	free(g->saturation);
+	memset(g, 0, sizeof *g);
+}
+
 static int k_signals(struct cp *p, yaml_node_t *v, void *field, const char *w)
 {
+	struct config *c = p->c;
+	yaml_node_item_t *it;
+	char child[CP_WHERE_MAX];
+	size_t i = 0;
+
 	(void)field;
-	if (cp_is_null(v) || v->type == YAML_SEQUENCE_NODE)
+	if (cp_is_null(v))
 		return 0;
-	return config_error_at(p, v, w, "expected a list");
+	if (v->type != YAML_SEQUENCE_NODE)
+		return config_error_at(p, v, w, "expected a list");
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
+		yaml_node_t *item = cp_node(p, *it);
+		struct signal_cfg g = {0};
+
+		if (!item)
+			return cp_budget_error(p, v);
+		cp_index(child, w, i);
+		if (c->n_signals >= CONFIG_SIGNALS_MAX)
+			return config_error_at(p, item, child, "too many services (at most %d)",
+			                       CONFIG_SIGNALS_MAX);
+		if (item->type != YAML_MAPPING_NODE)
+			return config_error_at(p, item, child, "expected a mapping "
+			                       "{service, latency, traffic, errors, saturation}");
+		if (cp_map(p, item, child, &signal_table, &g) < 0) {
+			signal_cfg_clear(&g);
+			return -1;
+		}
+		if (!g.service) {
+			signal_cfg_clear(&g);
+			return config_error_at(p, item, child, "service: missing");
+		}
+		if (!g.latency && !g.traffic && !g.errors && !g.saturation)
+			config_warn_at(p, item, child, "no signal queries (latency, traffic, "
+			               "errors, saturation)");
+		c->signals = xrealloc(c->signals, (c->n_signals + 1) * sizeof *c->signals);
+		c->signals[c->n_signals++] = g;
+	}
+	return 0;
 }
 
 #define CO(f) offsetof(struct config, f)

@@ -144,4 +144,56 @@ void tui_list_fit(struct tui_list *l, size_t height);
  * columns; base is the role of plain text. Returns columns written. */
 int tui_put_rb_text(int y, int x, int w, const struct rb_text *t, enum tui_role base);
 
+/* Line charts (DESIGN.md §7). tui/chart_model.c holds the pure math
+ * (scaling, plotting into dot cells, glyphs, labels; unit-tested, no
+ * curses); tui/chart.c draws. */
+enum tui_chart_unit {
+	TUI_UNIT_NONE,     /* 1.2k, 3.4M */
+	TUI_UNIT_SECONDS,  /* 250ms, 2.8s */
+	TUI_UNIT_RATIO,    /* 0..1 shown as 6.2% */
+	TUI_UNIT_RATE,     /* per second: 142/s */
+};
+enum tui_chart_mode {
+	TUI_CHART_BRAILLE, /* 2x4 dots per cell, Unicode braille */
+	TUI_CHART_BLOCK,   /* 1x2 per cell, half blocks */
+	TUI_CHART_ASCII,   /* 1x3 per cell: ` - . | : */
+};
+struct tui_chart {
+	const double *t, *v;       /* borrowed arrays of n: unix seconds, values (NaN = gap) */
+	size_t n;
+	double t0, t1;             /* time span shown */
+	bool has_threshold;
+	double threshold;
+	enum tui_chart_unit unit;
+	const char *title;         /* sanitized or NULL */
+	enum tui_role role;        /* the line's role */
+	const char *note;          /* sanitized or NULL: shown after the values (STALE ...) */
+	enum tui_role note_role;
+};
+/* Value range to plot: finite min/max of v and the threshold, widened when
+ * flat, starting at 0 for non-negative data near 0. Returns false (0..1)
+ * when there is no finite value. */
+bool tui_chart_range(const struct tui_chart *c, double *lo, double *hi);
+/* Dot cells per mode, and the mode for the terminal (PAGETTY_CHART=block
+ * or ascii overrides). */
+void tui_chart_dots(enum tui_chart_mode m, int *dx, int *dy);
+enum tui_chart_mode tui_chart_mode_for(bool utf8);
+/* Plot c into cells[rows * cols] (bit sub_y * dx + sub_x set per dot, y
+ * from the top) over [lo, hi]; consecutive points are joined. Returns the
+ * number of samples that fell in the span. */
+size_t tui_chart_plot(const struct tui_chart *c, double lo, double hi, int cols, int rows,
+                      int dx, int dy, unsigned char *cells);
+/* The text row (0 = top of rows) a value falls on, or -1 outside. */
+int tui_chart_row(double v, double lo, double hi, int rows);
+/* The glyph of a cell's dots (UTF-8), into buf[8]. */
+const char *tui_chart_glyph(enum tui_chart_mode m, unsigned mask, char buf[8]);
+/* A value in its unit ("2.8s", "6.20%", "1.4k/s"; "-" when not finite). */
+void tui_chart_fmt(double v, enum tui_chart_unit u, char *out, size_t n);
+/* Time before now for the axis: "now", "-45s", "-15m", "-1h30m", "-2d". */
+void tui_chart_fmt_ago(double seconds, char *out, size_t n);
+/* Draw the chart in the box (title and values on the first row, y-axis
+ * labels, time axis on the last row); degrades to one summary line when
+ * small. */
+void tui_chart_draw(int y, int x, int h, int w, const struct tui_chart *c);
+
 #endif

@@ -12,6 +12,7 @@
 #include "../core/text.h"
 #include "app.h"
 #include "views.h"
+#include "walker.h"
 
 #define APP_MIN_COLS 60
 #define APP_MIN_ROWS 15
@@ -55,7 +56,9 @@ void app_free(struct app *a)
 		loop_del_timer(a->loop, a->tick_timer);
 	while (a->n_views)
 		app_pop(a);
+	slo_views_stop(a);
 	free(a->stack);
+	walker_free_all(a); /* ends running jobs (bounded), records them */
 	for (i = 0; i < a->n_fetches; i++) {
 		struct app_fetch *f = a->fetches[i];
 
@@ -213,6 +216,7 @@ static void app_tick_timer(struct loop *l, void *data)
 void app_start(struct app *a)
 {
 	alerts_view_open(a);
+	slo_views_start(a);
 	app_merge(a);
 	app_refresh_timer(a->loop, a);
 	a->tick_timer = loop_add_timer(a->loop, 1000, app_tick_timer, a);
@@ -324,11 +328,25 @@ static void app_to_base(struct app *a)
 		app_pop(a);
 }
 
+static void app_quit_yes(struct app *a, void *data)
+{
+	(void)data;
+	walker_quit(a);
+}
+
 static void cmd_quit(struct app *a, const char *args)
 {
-	(void)args;
-	a->quit = true;
-	loop_stop(a->loop);
+	size_t n = walker_running(a);
+	char *q;
+
+	if (!n || !strcmp(args, "!")) {
+		walker_quit(a);
+		return;
+	}
+	q = xasprintf("%zu command%s still running: quit and end %s? (y/N)", n,
+	              n == 1 ? "" : "s", n == 1 ? "it" : "them");
+	confirm_open(a, q, app_quit_yes, NULL, NULL);
+	free(q);
 }
 
 static void cmd_alerts(struct app *a, const char *args)
@@ -337,18 +355,14 @@ static void cmd_alerts(struct app *a, const char *args)
 	app_to_base(a);
 }
 
-static void cmd_placeholder(struct app *a, const char *what)
+static void cmd_slo(struct app *a, const char *args) { (void)args; app_to_base(a); slo_view_open(a); }
+static void cmd_signals(struct app *a, const char *args) { (void)args; app_to_base(a); signals_view_open(a); }
+static void cmd_timeline(struct app *a, const char *args)
 {
-	char *text = xasprintf("not available yet: %s come in a later version of pagetty", what);
-
+	(void)args;
 	app_to_base(a);
-	placeholder_view_open(a, what, text);
-	free(text);
+	timeline_view_open(a);
 }
-
-static void cmd_slo(struct app *a, const char *args) { (void)args; cmd_placeholder(a, "SLOs"); }
-static void cmd_signals(struct app *a, const char *args) { (void)args; cmd_placeholder(a, "Signals"); }
-static void cmd_timeline(struct app *a, const char *args) { (void)args; cmd_placeholder(a, "Timeline"); }
 
 static void cmd_view(struct app *a, const char *args)
 {
@@ -365,6 +379,7 @@ static void cmd_refresh(struct app *a, const char *args)
 {
 	(void)args;
 	app_refresh(a);
+	slo_views_refresh(a);
 	app_status(a, TUI_INFO, "refreshing %zu source%s", a->n_sources, a->n_sources == 1 ? "" : "s");
 }
 
@@ -474,9 +489,9 @@ struct app_cmd {
 static const struct app_cmd app_cmds[] = {
 	{ "quit", "q", cmd_quit, "", "quit pagetty" },
 	{ "alerts", NULL, cmd_alerts, "", "the Alerts view" },
-	{ "slo", NULL, cmd_slo, "", "the SLOs view (later version)" },
-	{ "signals", NULL, cmd_signals, "", "the Signals view (later version)" },
-	{ "timeline", NULL, cmd_timeline, "", "the Timeline view (later version)" },
+	{ "slo", NULL, cmd_slo, "", "the SLOs view" },
+	{ "signals", NULL, cmd_signals, "", "the Signals view" },
+	{ "timeline", NULL, cmd_timeline, "", "the Timeline view: the current incident's events" },
 	{ "view", NULL, cmd_view, "N", "switch to view 1-4" },
 	{ "refresh", NULL, cmd_refresh, "", "fetch every source now" },
 	{ "filter", NULL, cmd_filter, "TEXT", "filter alerts: matchers (severity=\"page\") or text; none: prompt" },
@@ -497,7 +512,11 @@ static const struct app_command_info app_view_cmds[] = {
 	{ "top / bottom", "", "first / last row" },
 	{ "page-down / page-up", "", "scroll a page" },
 	{ "section", "", "runbook: next section" },
-	{ "run", "", "runbook: run the selected step (next version)" },
+	{ "run", "", "runbook: run the selected step's command" },
+	{ "rollback", "", "runbook: run the selected mitigation's Rollback: command" },
+	{ "done", "", "runbook: mark the selected step done / not done" },
+	{ "cancel", "", "runbook: cancel the selected step's running command" },
+	{ "output-up / output-down", "", "runbook: scroll the selected step's output" },
 	{ "back", "", "close the view or overlay" },
 };
 
@@ -570,7 +589,7 @@ void app_command(struct app *a, const char *line)
 		}
 	}
 	if (!strcmp(name, "q!") || !strcmp(name, "qa")) {
-		cmd_quit(a, "");
+		cmd_quit(a, "!");
 		return;
 	}
 	{
@@ -686,15 +705,23 @@ static void app_draw_header(struct app *a, int w)
 		app_age(now - a->last_update, age, sizeof age);
 		x += tui_putf(1, x, TUI_DIM, -1, " %s refreshed %s ago", tui_glyph_dot(), age);
 	}
+	x += slo_view_header(a, 1, x, w - x);
 	(void)x;
 }
 
 static void app_draw_status(struct app *a, int y, int w)
 {
 	struct view *top = app_top(a);
+	char esc[512];
+	int x;
 
 	tui_fill(y, 0, w, TUI_STATUS);
-	if (a->status[0])
+	walker_escalate_text(a, esc, sizeof esc);
+	if (esc[0]) {
+		x = tui_put(y, 0, TUI_CRITICAL, esc, w);
+		if (a->status[0] && x + 3 < w)
+			tui_put(y, x + 2, a->status_role, a->status, w - x - 2);
+	} else if (a->status[0])
 		tui_put(y, 0, a->status_role, a->status, w);
 	else if (top && top->ops->hint)
 		tui_put(y, 0, TUI_DIM, top->ops->hint, w);

@@ -21,6 +21,8 @@
 
 struct app;
 struct view;
+struct slo_live;
+struct walker_set;
 
 /* A key bound to a named command, for one view or for every view. */
 struct app_binding {
@@ -91,7 +93,10 @@ struct app {
 	struct app_fetch **fetches; /* owned cache */
 	size_t n_fetches, cap_fetches;
 
+	struct slo_live *slo;    /* owned or NULL: SLO and signal queries (views/slo_state.h) */
+
 	uint64_t refresh_timer, tick_timer;
+	struct walker_set *walkers; /* owned through walker.c: runbook walk sessions */
 	bool dirty;
 	bool quit;
 	int exit_code;

@@ -1,10 +1,13 @@
-/* runbook.c: the Runbook view (Enter on an alert). Resolves the alert's
- * runbook (file, URL fetched through the app's cache, or none: then says
- * where it looked), parses it, lays it out at the window width (again on
- * resize) and scrolls it, with the alert's key labels pinned on top.
- * j/k move between steps (the current one is marked in the gutter), Tab
- * jumps to the next section. Read-only in this version: `x` says that
- * running steps comes next. */
+/* runbook.c: the Runbook view, the walker (Enter on an alert). Resolves the
+ * alert's runbook (file, URL fetched through the app's cache, or none: then
+ * says where it looked), parses it once into the alert's walk session
+ * (walker.h), lays it out at the window width and draws it with the alert's
+ * key labels pinned on top: the current step marked in the gutter, a
+ * checkbox per step, progress in the headings ("Triage 2/3"), the escalation
+ * countdowns, and under each step that ran a pane with its status (spinner,
+ * exit, duration, truncated) and its output, sanitized line by line and
+ * scrollable. j/k step, Tab section, Space done, x/Enter run, r rollback,
+ * Ctrl-C cancel, [ ] scroll the output. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,40 +15,56 @@
 #include "../core/runbook.h"
 #include "../core/text.h"
 #include "views.h"
+#include "walker.h"
 
 #define RB_FILE_MAX (4u << 20)
+#define RBV_PANE_LINES 10    /* output lines shown under a step */
+#define RBV_GUTTER 6         /* marker, checkbox */
+#define RBV_LINE_MAX 4096    /* bytes of one output line shown */
 
 enum rbv_state { RBV_LOADING, RBV_READY, RBV_ERROR, RBV_NONE };
 
 struct rb_stepref {
 	int section, step;
 	size_t first, last;     /* layout line range */
+	size_t rfirst, rlast;   /* display row range, panes included */
+};
+
+enum rbv_row_kind { ROW_LINE, ROW_RUN, ROW_OUT, ROW_MORE_ABOVE, ROW_MORE_BELOW };
+struct rbv_row {
+	enum rbv_row_kind kind;
+	size_t idx;             /* layout line, output line, or a count */
+	struct walk_run *run;   /* borrowed from the session, for run rows */
 };
 
 struct runbook_priv {
 	struct alert *alert;    /* owned copy */
+	struct walker *w;       /* borrowed: the app owns sessions */
 	struct rb_where where;  /* owned */
 	enum rbv_state state;
 	char err[ERR_MAX];
-	struct runbook rb;      /* owned when have_rb */
-	bool have_rb;
 	struct rb_layout lo;    /* owned when have_lo */
 	bool have_lo;
 	size_t lo_width;
 	struct rb_stepref *steps; /* owned */
 	size_t n_steps, cap_steps;
+	struct rbv_row *rows;   /* owned: display rows, rebuilt before use */
+	size_t n_rows, cap_rows;
 	size_t cur;             /* current step index into steps */
-	size_t top;             /* first layout line shown */
+	size_t top;             /* first display row shown */
 	int body_h;             /* content rows at the last draw */
 };
 
 static void runbook_load_text(struct runbook_priv *p, const char *md, size_t len, const char *source)
 {
-	if (runbook_parse(md, len, source, &p->rb, p->err) < 0) {
+	struct runbook rb;
+
+	memset(&rb, 0, sizeof rb);
+	if (runbook_parse(md, len, source, &rb, p->err) < 0) {
 		p->state = RBV_ERROR;
 		return;
 	}
-	p->have_rb = true;
+	walker_set_runbook(p->w, &rb);
 	p->state = RBV_READY;
 }
 
@@ -57,6 +76,10 @@ static void runbook_load(struct app *a, struct runbook_priv *p)
 
 	if (p->state != RBV_LOADING)
 		return;
+	if (p->w->have_rb) {
+		p->state = RBV_READY;
+		return;
+	}
 	switch (p->where.kind) {
 	case RB_LOC_NONE:
 		p->state = RBV_NONE;
@@ -97,7 +120,7 @@ static void runbook_relayout(struct runbook_priv *p, size_t width)
 	if (p->have_lo)
 		rb_layout_free(&p->lo);
 	memset(&p->lo, 0, sizeof p->lo);
-	runbook_layout(&p->rb, width, tui_utf8(), &p->lo);
+	runbook_layout(&p->w->rb, width, tui_utf8(), &p->lo);
 	p->have_lo = true;
 	p->lo_width = width;
 	p->n_steps = 0;
@@ -112,6 +135,7 @@ static void runbook_relayout(struct runbook_priv *p, size_t width)
 			continue;
 		}
 		xgrow(&p->steps, &p->cap_steps, p->n_steps + 1, sizeof *p->steps);
+		memset(&p->steps[p->n_steps], 0, sizeof *p->steps);
 		p->steps[p->n_steps].section = l->section;
 		p->steps[p->n_steps].step = l->step;
 		p->steps[p->n_steps].first = p->steps[p->n_steps].last = i;
@@ -121,8 +145,61 @@ static void runbook_relayout(struct runbook_priv *p, size_t width)
 	for (i = 0; i < p->n_steps; i++)
 		if (p->steps[i].section == sec && p->steps[i].step == step)
 			p->cur = i;
-	if (p->top >= p->lo.n)
-		p->top = p->lo.n ? p->lo.n - 1 : 0;
+}
+
+static void rbv_push(struct runbook_priv *p, enum rbv_row_kind k, size_t idx, struct walk_run *r)
+{
+	xgrow(&p->rows, &p->cap_rows, p->n_rows + 1, sizeof *p->rows);
+	p->rows[p->n_rows].kind = k;
+	p->rows[p->n_rows].idx = idx;
+	p->rows[p->n_rows].run = r;
+	p->n_rows++;
+}
+
+static void rbv_push_pane(struct runbook_priv *p, struct walk_run *r)
+{
+	size_t total, shown, end, start, i;
+
+	if (!r)
+		return;
+	rbv_push(p, ROW_RUN, 0, r);
+	total = r->out.n_lines;
+	shown = total < RBV_PANE_LINES ? total : RBV_PANE_LINES;
+	if (r->scroll > total - shown)
+		r->scroll = total - shown;
+	end = total - r->scroll;
+	start = end - shown;
+	if (start)
+		rbv_push(p, ROW_MORE_ABOVE, start, r);
+	for (i = start; i < end; i++)
+		rbv_push(p, ROW_OUT, i, r);
+	if (end < total)
+		rbv_push(p, ROW_MORE_BELOW, total - end, r);
+}
+
+/* Display rows: the layout with each step's run panes under its last line. */
+static void runbook_rows(struct runbook_priv *p)
+{
+	size_t i, s = 0;
+
+	p->n_rows = 0;
+	if (!p->have_lo)
+		return;
+	for (i = 0; i < p->lo.n; i++) {
+		if (s < p->n_steps && p->steps[s].first == i)
+			p->steps[s].rfirst = p->n_rows;
+		rbv_push(p, ROW_LINE, i, NULL);
+		if (s < p->n_steps && p->steps[s].last == i) {
+			struct rb_stepref *r = &p->steps[s];
+
+			rbv_push_pane(p, walker_run_of(p->w, r->section, r->step, false));
+			rbv_push_pane(p, walker_run_of(p->w, r->section, r->step, true));
+			r->rlast = p->n_rows - 1;
+			s++;
+		}
+	}
+	if (p->top >= p->n_rows)
+		p->top = p->n_rows ? p->n_rows - 1 : 0;
 }
 
 static void runbook_show_step(struct runbook_priv *p)
@@ -133,16 +210,16 @@ static void runbook_show_step(struct runbook_priv *p)
 	if (p->cur >= p->n_steps)
 		return;
 	s = &p->steps[p->cur];
-	if (s->first < p->top)
-		p->top = s->first;
-	else if (s->last >= p->top + h)
-		p->top = s->last - h + 1 > s->first ? s->first : s->last - h + 1;
+	if (s->rfirst < p->top)
+		p->top = s->rfirst;
+	else if (s->rlast >= p->top + h)
+		p->top = s->rlast - h + 1 > s->rfirst ? s->rfirst : s->rlast - h + 1;
 }
 
 static void runbook_scroll(struct runbook_priv *p, long delta)
 {
 	size_t h = p->body_h > 0 ? (size_t)p->body_h : 1;
-	size_t max = p->lo.n > h ? p->lo.n - h : 0;
+	size_t max = p->n_rows > h ? p->n_rows - h : 0;
 
 	if (delta < 0 && (size_t)-delta > p->top)
 		p->top = 0;
@@ -152,9 +229,9 @@ static void runbook_scroll(struct runbook_priv *p, long delta)
 		p->top = max;
 	/* keep the current step among what is shown, if any is */
 	for (size_t i = 0; i < p->n_steps; i++) {
-		if (p->steps[i].last >= p->top && p->steps[i].first < p->top + h) {
-			if (p->cur >= p->n_steps || p->steps[p->cur].last < p->top ||
-			    p->steps[p->cur].first >= p->top + h)
+		if (p->steps[i].rlast >= p->top && p->steps[i].rfirst < p->top + h) {
+			if (p->cur >= p->n_steps || p->steps[p->cur].rlast < p->top ||
+			    p->steps[p->cur].rfirst >= p->top + h)
 				p->cur = i;
 			break;
 		}
@@ -167,7 +244,7 @@ static enum tui_role runbook_line_role(enum rb_line_kind k)
 	case RBL_TITLE: return TUI_TITLE;
 	case RBL_HEADING: return TUI_TITLE;
 	case RBL_CODE: return TUI_CODE;
-	case RBL_NOTE: return TUI_DIM;
+	case RBL_NOTE: return TUI_WARNING;
 	default: return TUI_NORMAL;
 	}
 }
@@ -177,24 +254,174 @@ static void runbook_draw_alert(struct runbook_priv *p, int y, int w)
 {
 	const struct alert *al = p->alert;
 	struct buf b = {0};
-	const char *keys[] = { "service", "instance", "namespace" };
+	const char *keys[] = { "service", "instance", "namespace", "job", "pod" };
 	char age[32], *clean;
-	size_t i;
+	size_t i, n = 0;
 
 	buf_printf(&b, "%s  [%s]", alert_name(al), alert_severity_str(al->severity));
 	if (al->starts > 0) {
 		app_age(wall_now() - al->starts, age, sizeof age);
 		buf_printf(&b, "  %s %s", al->state == ALERT_ACTIVE ? "firing" : alert_state_str(al->state), age);
 	}
-	for (i = 0; i < ARRAY_LEN(keys); i++) {
+	for (i = 0; i < ARRAY_LEN(keys) && n < 3; i++) {
 		const char *v = labelset_get(&al->labels, keys[i]);
-		if (v && *v)
+		if (v && *v) {
 			buf_printf(&b, "  %s=%s", keys[i], v);
+			n++;
+		}
 	}
 	clean = text_clean(b.data);
 	tui_put(y, 0, al->severity == SEV_CRITICAL ? TUI_CRITICAL : TUI_BOLD, clean, w);
 	free(clean);
 	buf_free(&b);
+}
+
+/* One line of a step: gutter (marker, checkbox), text, progress in a
+ * heading, the escalation clock on an escalation item. */
+static void runbook_draw_line(struct runbook_priv *p, int row, int w, size_t li, bool is_cur,
+                              bool first_of_step, bool first_heading)
+{
+	const struct rb_line *l = &p->lo.v[li];
+	const struct walker *wk = p->w;
+	enum tui_role role = runbook_line_role(l->kind);
+	bool done = walk_is_done(&wk->walk, l->section, l->step);
+	int64_t rem, el;
+	bool due = false, esc = false;
+	char d[32];
+	int x;
+
+	if (l->step >= 0)
+		esc = walker_escalation(wk, l->section, l->step, &due, &rem, &el);
+	if (is_cur)
+		tui_put(row, 0, TUI_BADGE, first_of_step ? tui_glyph_arrow() : tui_glyph_bar(), 1);
+	if (first_of_step && l->step >= 0 &&
+	    walk_section_counts(&wk->rb.sections[l->section]))
+		tui_put(row, 2, done ? TUI_OK : TUI_DIM, done ? "[x]" : "[ ]", 3);
+	if (esc && due && !done)
+		role = TUI_CRITICAL;
+	else if (done && l->kind == RBL_TEXT)
+		role = TUI_DIM;
+	x = RBV_GUTTER + tui_put_rb_text(row, RBV_GUTTER, w - RBV_GUTTER, &l->text, role);
+	if (first_heading && l->section >= 0 && walk_section_counts(&wk->rb.sections[l->section])) {
+		size_t dn, total;
+
+		walk_progress(&wk->walk, l->section, &dn, &total);
+		tui_putf(row, x + 1, dn == total ? TUI_OK : TUI_BOLD, w - x - 1, "%zu/%zu", dn, total);
+	}
+	if (esc && first_of_step && x + 2 < w) {
+		if (due) {
+			app_age((double)el / 1000.0, d, sizeof d);
+			tui_putf(row, x + 1, TUI_CRITICAL, w - x - 1, done ? "(done, %s elapsed)" :
+			         "DUE %s elapsed", d);
+		} else {
+			walk_fmt_duration(rem, d, sizeof d);
+			tui_putf(row, x + 1, TUI_WARNING, w - x - 1, "in %s", d);
+		}
+	}
+}
+
+/* A run's status line: what ran, then spinner / exit / duration / why. */
+static void runbook_draw_run(int row, int w, const struct walk_run *r)
+{
+	int x = RBV_GUTTER + 2;
+	char dur[32];
+	char *cmd;
+	const char *nl;
+
+	if (x >= w)
+		return;
+	if (r->running) {
+		x += tui_putf(row, x, TUI_INFO, w - x, "%s %s %.1fs  (Ctrl-C cancels)  ",
+		              walker_spinner(), r->promql ? "querying" : "running",
+		              (double)(now_ms() - r->started_ms) / 1000.0);
+	} else {
+		snprintf(dur, sizeof dur, "%.1fs", (double)r->duration_ms / 1000.0);
+		if (r->err[0] && r->exit_code != 0) {
+			char *e = text_clean(r->err);
+			x += tui_putf(row, x, TUI_ERROR, w - x, "%s: %s  ",
+			              r->promql ? "query failed" : "could not start", e);
+			free(e);
+		} else if (r->timed_out) {
+			x += tui_putf(row, x, TUI_ERROR, w - x, "timed out after %s  ", dur);
+		} else if (r->cancelled) {
+			x += tui_putf(row, x, TUI_WARNING, w - x, "cancelled after %s  ", dur);
+		} else if (r->signal) {
+			x += tui_putf(row, x, TUI_ERROR, w - x, "killed by signal %d after %s  ", r->signal, dur);
+		} else {
+			x += tui_putf(row, x, r->exit_code == 0 ? TUI_OK : TUI_ERROR, w - x,
+			              "%s exit %d  %s  ", r->exit_code == 0 ? "ok" : "FAILED",
+			              r->exit_code, dur);
+		}
+		if (r->truncated)
+			x += tui_put(row, x, TUI_WARNING, "[truncated]  ", w - x);
+	}
+	if (r->rollback)
+		x += tui_put(row, x, TUI_BADGE, "rollback ", w - x);
+	nl = strchr(r->command ? r->command : "", '\n');
+	cmd = text_sanitize(r->command ? r->command : "",
+	                    nl ? (size_t)(nl - r->command) : strlen(r->command ? r->command : ""),
+	                    0, 512);
+	if (x < w)
+		tui_putf(row, x, TUI_DIM, w - x, "$ %s%s", cmd, nl ? " ..." : "");
+	free(cmd);
+}
+
+static void runbook_draw_body(struct runbook_priv *p, int row, int y, int h, int w)
+{
+	const struct rb_stepref *cs = p->cur < p->n_steps ? &p->steps[p->cur] : NULL;
+	int last_heading = -1;
+	size_t i, k;
+
+	/* the first heading line of each section gets the progress */
+	for (i = 0; i < p->top && i < p->n_rows; i++)
+		if (p->rows[i].kind == ROW_LINE && p->lo.v[p->rows[i].idx].kind == RBL_HEADING)
+			last_heading = p->lo.v[p->rows[i].idx].section;
+	for (i = p->top; i < p->n_rows && row < y + h; i++, row++) {
+		const struct rbv_row *rw = &p->rows[i];
+		bool in_cur = cs && i >= cs->rfirst && i <= cs->rlast;
+
+		switch (rw->kind) {
+		case ROW_LINE: {
+			const struct rb_line *l = &p->lo.v[rw->idx];
+			bool first_heading = l->kind == RBL_HEADING && l->section != last_heading;
+			bool first_of_step = false;
+
+			if (l->kind == RBL_HEADING)
+				last_heading = l->section;
+			for (k = 0; l->step >= 0 && k < p->n_steps; k++)
+				if (p->steps[k].first == rw->idx) {
+					first_of_step = true;
+					break;
+				}
+			runbook_draw_line(p, row, w, rw->idx, in_cur, first_of_step, first_heading);
+			break;
+		}
+		case ROW_RUN:
+			if (in_cur)
+				tui_put(row, 0, TUI_BADGE, tui_glyph_bar(), 1);
+			runbook_draw_run(row, w, rw->run);
+			break;
+		case ROW_OUT: {
+			size_t len;
+			const char *s = walk_out_line(&rw->run->out, rw->idx, &len);
+			char *clean = text_sanitize(s, len, TEXT_KEEP_NEWLINES | TEXT_KEEP_TABS, RBV_LINE_MAX);
+
+			if (in_cur)
+				tui_put(row, 0, TUI_BADGE, tui_glyph_bar(), 1);
+			tui_put(row, RBV_GUTTER + 2, TUI_NORMAL, clean, w - RBV_GUTTER - 2);
+			free(clean);
+			break;
+		}
+		case ROW_MORE_ABOVE:
+		case ROW_MORE_BELOW:
+			if (in_cur)
+				tui_put(row, 0, TUI_BADGE, tui_glyph_bar(), 1);
+			tui_putf(row, RBV_GUTTER + 2, TUI_DIM, w - RBV_GUTTER - 2, "%s %zu more line%s %s ([ ] scroll)",
+			         tui_ellipsis(), rw->idx, rw->idx == 1 ? "" : "s",
+			         rw->kind == ROW_MORE_ABOVE ? "above" : "below");
+			break;
+		}
+	}
 }
 
 static void runbook_draw(struct app *a, struct view *v, int y, int h, int w)
@@ -203,10 +430,13 @@ static void runbook_draw(struct app *a, struct view *v, int y, int h, int w)
 	char *name = text_clean(alert_name(p->alert));
 	char *where = text_clean(p->where.location ? p->where.location : "");
 	int row, x;
-	size_t i;
+	size_t i, n;
 
 	runbook_load(a, p);
 	x = tui_putf(y, 0, TUI_TITLE, w, "Runbook for %s", name);
+	n = walker_running(a);
+	if (n)
+		x += tui_putf(y, x + 2, TUI_INFO, w - x - 2, "%s %zu running", walker_spinner(), n) + 2;
 	if (*where)
 		tui_put(y, x + 2, TUI_DIM, where, w - x - 2);
 	runbook_draw_alert(p, y + 1, w);
@@ -234,22 +464,54 @@ static void runbook_draw(struct app *a, struct view *v, int y, int h, int w)
 		}
 		break;
 	case RBV_READY:
-		runbook_relayout(p, w > 4 ? (size_t)w - 2 : 2);
-		if (p->cur < p->n_steps && p->top > p->steps[p->cur].first + (size_t)p->body_h)
-			p->top = p->steps[p->cur].first;
-		for (i = p->top; i < p->lo.n && row < y + h; i++, row++) {
-			const struct rb_line *l = &p->lo.v[i];
-			bool cur = p->cur < p->n_steps && l->section == p->steps[p->cur].section &&
-			           l->step == p->steps[p->cur].step && l->step >= 0;
-
-			if (cur)
-				tui_put(row, 0, TUI_BADGE, i == p->steps[p->cur].first ? tui_glyph_arrow() : tui_glyph_bar(), 1);
-			tui_put_rb_text(row, 2, w - 2, &l->text, runbook_line_role(l->kind));
-		}
+		runbook_relayout(p, w > RBV_GUTTER + 4 ? (size_t)w - RBV_GUTTER - 1 : 2);
+		runbook_rows(p);
+		runbook_draw_body(p, row, y, h, w);
 		break;
 	}
 	free(name);
 	free(where);
+}
+
+/* The step's run to scroll: the main one, else the rollback's. */
+static struct walk_run *runbook_cur_run(struct runbook_priv *p)
+{
+	struct walk_run *r;
+
+	if (p->cur >= p->n_steps)
+		return NULL;
+	r = walker_run_of(p->w, p->steps[p->cur].section, p->steps[p->cur].step, false);
+	return r ? r : walker_run_of(p->w, p->steps[p->cur].section, p->steps[p->cur].step, true);
+}
+
+static bool runbook_step_command(struct app *a, struct runbook_priv *p, const char *name)
+{
+	const struct rb_stepref *s = p->cur < p->n_steps ? &p->steps[p->cur] : NULL;
+	struct walk_run *r;
+
+	if (!strcmp(name, "run") || !strcmp(name, "rollback")) {
+		if (s)
+			walker_run(p->w, s->section, s->step, !strcmp(name, "rollback"));
+	} else if (!strcmp(name, "done")) {
+		if (s)
+			walker_toggle(p->w, s->section, s->step);
+	} else if (!strcmp(name, "cancel")) {
+		if (!s || !walker_cancel(p->w, s->section, s->step))
+			app_status(a, TUI_INFO, "nothing running in this step (q quits from the alerts)");
+		else
+			app_status(a, TUI_WARNING, "cancelling%s", tui_ellipsis());
+	} else if (!strcmp(name, "output-up") || !strcmp(name, "output-down")) {
+		r = runbook_cur_run(p);
+		if (r && !strcmp(name, "output-up"))
+			r->scroll += RBV_PANE_LINES / 2;
+		else if (r)
+			r->scroll = r->scroll > RBV_PANE_LINES / 2 ? r->scroll - RBV_PANE_LINES / 2 : 0;
+	} else {
+		return false;
+	}
+	runbook_rows(p);
+	runbook_show_step(p);
+	return true;
 }
 
 static bool runbook_command(struct app *a, struct view *v, const char *name, const char *args)
@@ -263,14 +525,14 @@ static bool runbook_command(struct app *a, struct view *v, const char *name, con
 		app_pop(a);
 		return true;
 	}
-	if (!strcmp(name, "run")) {
-		app_status(a, TUI_INFO, "running steps comes in the next version of pagetty");
-		return true;
-	}
 	if (p->state != RBV_READY || !p->have_lo)
 		return !strcmp(name, "down") || !strcmp(name, "up") || !strcmp(name, "section") ||
 		       !strcmp(name, "page-down") || !strcmp(name, "page-up") ||
-		       !strcmp(name, "top") || !strcmp(name, "bottom");
+		       !strcmp(name, "top") || !strcmp(name, "bottom") || !strcmp(name, "run") ||
+		       !strcmp(name, "rollback") || !strcmp(name, "done") || !strcmp(name, "cancel");
+	runbook_rows(p);
+	if (runbook_step_command(a, p, name))
+		return true;
 	if (!strcmp(name, "down") || !strcmp(name, "up")) {
 		bool down = !strcmp(name, "down");
 
@@ -291,31 +553,33 @@ static bool runbook_command(struct app *a, struct view *v, const char *name, con
 		p->top = 0;
 		p->cur = 0;
 	} else if (!strcmp(name, "bottom")) {
-		runbook_scroll(p, (long)p->lo.n);
+		runbook_scroll(p, (long)p->n_rows);
 		if (p->n_steps)
 			p->cur = p->n_steps - 1;
 	} else if (!strcmp(name, "section")) {
 		int sec = p->cur < p->n_steps ? p->steps[p->cur].section : -1;
-		size_t line = p->lo.n;
+		bool found = false;
 
-		if (p->top < p->lo.n && p->lo.v[p->top].section > sec)
-			sec = p->lo.v[p->top].section;
-		for (i = 0; i < p->lo.n; i++)
-			if (p->lo.v[i].section > sec && p->lo.v[i].section >= 0) {
-				line = i;
+		for (i = 0; i < p->n_steps; i++)
+			if (p->steps[i].section > sec) {
+				p->cur = i;
+				found = true;
 				break;
 			}
-		if (line == p->lo.n) {
-			line = 0; /* wrap to the start */
-			p->cur = 0;
-		} else {
-			for (i = 0; i < p->n_steps; i++)
-				if (p->steps[i].section == p->lo.v[line].section) {
-					p->cur = i;
+		if (!found)
+			p->cur = 0; /* wrap to the start */
+		if (p->cur < p->n_steps) {
+			/* show the section's heading above its first step */
+			size_t line = p->steps[p->cur].first;
+
+			while (line > 0 && p->lo.v[line - 1].section == p->steps[p->cur].section)
+				line--;
+			for (i = 0; i < p->n_rows; i++)
+				if (p->rows[i].kind == ROW_LINE && p->rows[i].idx == line) {
+					p->top = found ? i : 0;
 					break;
 				}
 		}
-		p->top = line;
 		runbook_scroll(p, 0);
 	} else {
 		return false;
@@ -332,13 +596,13 @@ static void runbook_free_view(struct view *v)
 {
 	struct runbook_priv *p = v->priv;
 
+	walker_view_open(p->w->app, false);
 	alert_free(p->alert);
 	rb_where_free(&p->where);
 	if (p->have_lo)
 		rb_layout_free(&p->lo);
-	if (p->have_rb)
-		runbook_free(&p->rb);
 	free(p->steps);
+	free(p->rows);
 	free(p);
 }
 
@@ -348,14 +612,19 @@ static const struct app_binding runbook_keys[] = {
 	{ 'k', "up", "previous step" },
 	{ TUI_KEY_UP, "up", "previous step" },
 	{ TUI_KEY_TAB, "section", "next section" },
+	{ ' ', "done", "mark the step done / not done" },
+	{ 'x', "run", "run the step's command" },
+	{ TUI_KEY_ENTER, "run", "run the step's command" },
+	{ 'r', "rollback", "run the mitigation's Rollback: command" },
+	{ TUI_KEY_CTRL_C, "cancel", "cancel the step's running command" },
+	{ '[', "output-up", "scroll the step's output up" },
+	{ ']', "output-down", "scroll the step's output down" },
 	{ TUI_KEY_PGDN, "page-down", "scroll down" },
 	{ TUI_KEY_PGUP, "page-up", "scroll up" },
 	{ 'g', "top", "top" },
 	{ TUI_KEY_HOME, "top", "top" },
 	{ 'G', "bottom", "bottom" },
 	{ TUI_KEY_END, "bottom", "bottom" },
-	{ 'x', "run", "run the step's command (next version)" },
-	{ TUI_KEY_ENTER, "run", "run the step's command (next version)" },
 	{ TUI_KEY_ESC, "back", "back to the alerts" },
 	{ 'q', "back", "back to the alerts" },
 	{ 0, NULL, NULL },
@@ -368,7 +637,7 @@ const struct view_ops runbook_view = {
 	.tick = runbook_tick,
 	.free = runbook_free_view,
 	.keys = runbook_keys,
-	.hint = "j/k step  Tab section  PgUp/PgDn scroll  x run  Esc back  ? help",
+	.hint = "j/k step  Tab section  Space done  x run  r rollback  ^C cancel  [ ] output  Esc back  ? help",
 };
 
 void runbook_view_open(struct app *a, const struct alert *alert)
@@ -376,8 +645,10 @@ void runbook_view_open(struct app *a, const struct alert *alert)
 	struct runbook_priv *p = xcalloc(1, sizeof *p);
 
 	p->alert = alert_dup(alert);
+	p->w = walker_get(a, alert);
 	runbook_resolve(p->alert, a->cfg, &p->where);
 	p->state = RBV_LOADING;
 	app_push(a, &runbook_view, p);
+	walker_view_open(a, true);
 	runbook_load(a, p);
 }

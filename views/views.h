@@ -14,8 +14,11 @@ extern const struct view_ops placeholder_view; /* alerts.c: 2/3/4 */
 extern const struct view_ops runbook_view;     /* runbook.c */
 extern const struct view_ops silence_view;     /* silence.c */
 extern const struct view_ops help_view;        /* help.c */
+extern const struct view_ops slo_view;         /* slo.c */
+extern const struct view_ops signals_view;     /* signals.c */
 extern const struct view_ops prompt_view;      /* prompt.c */
 extern const struct view_ops confirm_view;     /* prompt.c */
+extern const struct view_ops timeline_view;    /* timeline.c */
 
 void alerts_view_open(struct app *a);
 /* The alert the Alerts view has selected (borrowed from a->alerts), or NULL. */
@@ -32,6 +35,19 @@ void silence_view_open(struct app *a, const struct alert *alert,
 void silence_expire_open(struct app *a, const struct alert *alert);
 
 void help_view_open(struct app *a);
+
+/* The SLO (`2`) and Signals (`3`) views, and the app's SLO state (slo.c):
+ * start it with the app, free it with the app, refresh it on `R`; the
+ * header's burning-SLO count at (y, x) in w columns, returns columns used. */
+void slo_view_open(struct app *a);
+void signals_view_open(struct app *a);
+void slo_views_start(struct app *a);
+void slo_views_stop(struct app *a);
+void slo_views_refresh(struct app *a);
+int slo_view_header(struct app *a, int y, int x, int w);
+
+/* The current incident's timeline (the alert whose runbook opened last). */
+void timeline_view_open(struct app *a);
 
 /* A one-line prompt on the status row. submit returns 0 to close, -1
  * with err to stay open showing err, or 1 when it closed the prompt itself

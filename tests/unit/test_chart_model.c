@@ -1,0 +1,232 @@
+/* test_chart_model.c: the pure chart math (tui/chart_model.c): value
+ * ranges, plotting into dot cells and joining points, glyphs per mode,
+ * value and time-axis labels. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tui/tui.h"
+
+static void test_range_table(void **state)
+{
+	static const struct {
+		double v[4];
+		size_t n;
+		bool thr;
+		double threshold;
+		bool ok;
+		double lo, hi;
+	} cases[] = {
+		{ { 1, 2, 3, 4 }, 4, false, 0, true, 0, 4 },          /* near 0: starts at 0 */
+		{ { 100, 101, 102, 103 }, 4, false, 0, true, 100, 103 },
+		{ { 5, 5, 5, 5 }, 4, false, 0, true, 4.5, 5.5 },      /* flat: widened */
+		{ { NAN, NAN, NAN, NAN }, 4, false, 0, false, 0, 1 }, /* nothing finite */
+		{ { 0.1, 0.2, NAN, INFINITY }, 4, true, 1.0, true, 0, 1 }, /* threshold included */
+		{ { -2, -1, 1, 2 }, 4, false, 0, true, -2, 2 },
+		{ { 0, 0, 0, 0 }, 4, false, 0, true, 0, 1 },
+	};
+	size_t i;
+	double t[4] = { 1, 2, 3, 4 };
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct tui_chart c = { .t = t, .v = cases[i].v, .n = cases[i].n, .t0 = 0, .t1 = 10,
+		                       .has_threshold = cases[i].thr, .threshold = cases[i].threshold };
+		double lo, hi;
+
+		assert_int_equal(tui_chart_range(&c, &lo, &hi), cases[i].ok);
+		assert_true(hi > lo);
+		assert_true(lo <= cases[i].lo + 1e-9);
+		assert_true(hi >= cases[i].hi - 1e-9);
+		/* nice bounds never more than doubles the span */
+		if (cases[i].ok && cases[i].hi > cases[i].lo)
+			assert_true(hi - lo <= 2.5 * (cases[i].hi - cases[i].lo) + 1e-9);
+	}
+}
+
+static int dots_set(const unsigned char *cells, int n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += __builtin_popcount(cells[i]);
+	return k;
+}
+
+static void test_plot_corners(void **state)
+{
+	double t[2] = { 0, 10 }, v[2] = { 0, 1 };
+	struct tui_chart c = { .t = t, .v = v, .n = 2, .t0 = 0, .t1 = 10 };
+	unsigned char cells[4 * 3];
+
+	(void)state;
+	/* 4 cols x 3 rows braille: 8 x 12 dots. (0,0) bottom-left, (10,1) top-right. */
+	assert_int_equal(tui_chart_plot(&c, 0, 1, 4, 3, 2, 4, cells), 2);
+	assert_true(cells[2 * 4 + 0] & (1u << (3 * 2 + 0))); /* bottom row, col 0, dot (0,3) */
+	assert_true(cells[0 * 4 + 3] & (1u << (0 * 2 + 1))); /* top row, col 3, dot (1,0) */
+	/* joined: every dot column 0..7 has at least one dot */
+	{
+		int x, y;
+		for (x = 0; x < 8; x++) {
+			bool any = false;
+			for (y = 0; y < 12; y++)
+				if (cells[(y / 4) * 4 + x / 2] & (1u << ((y % 4) * 2 + x % 2)))
+					any = true;
+			assert_true(any);
+		}
+	}
+}
+
+static void test_plot_gaps_and_span(void **state)
+{
+	double t[5] = { -5, 0, 5, 10, 20 }, v[5] = { 1, 0.5, NAN, 0.5, 1 };
+	struct tui_chart c = { .t = t, .v = v, .n = 5, .t0 = 0, .t1 = 10 };
+	unsigned char cells[10];
+
+	(void)state;
+	/* Outside the span and NaN are skipped; a NaN breaks the line. */
+	assert_int_equal(tui_chart_plot(&c, 0, 1, 10, 1, 1, 3, cells), 2);
+	assert_int_equal(dots_set(cells, 10), 2);
+	/* Degenerate inputs plot nothing and never crash. */
+	c.t1 = c.t0;
+	assert_int_equal(tui_chart_plot(&c, 0, 1, 10, 1, 1, 3, cells), 0);
+	c.t1 = 10;
+	assert_int_equal(tui_chart_plot(&c, 1, 1, 10, 1, 1, 3, cells), 0);
+	assert_int_equal(tui_chart_plot(&c, 0, 1, 0, 1, 1, 3, cells), 0);
+	c.v = NULL;
+	assert_int_equal(tui_chart_plot(&c, 0, 1, 10, 1, 1, 3, cells), 0);
+}
+
+static void test_plot_clamps(void **state)
+{
+	double t[2] = { 0, 10 }, v[2] = { -100, 100 };
+	struct tui_chart c = { .t = t, .v = v, .n = 2, .t0 = 0, .t1 = 10 };
+	unsigned char cells[5 * 2];
+
+	(void)state;
+	assert_int_equal(tui_chart_plot(&c, 0, 1, 5, 2, 1, 2, cells), 2);
+	assert_true(cells[1 * 5 + 0] & 2); /* bottom dot, bottom row */
+	assert_true(cells[0 * 5 + 4] & 1); /* top dot, top row */
+}
+
+static void test_row(void **state)
+{
+	(void)state;
+	assert_int_equal(tui_chart_row(0, 0, 1, 10), 9);
+	assert_int_equal(tui_chart_row(1, 0, 1, 10), 0);
+	assert_int_equal(tui_chart_row(0.5, 0, 1, 11), 5);
+	assert_int_equal(tui_chart_row(2, 0, 1, 10), -1);
+	assert_int_equal(tui_chart_row(NAN, 0, 1, 10), -1);
+	assert_int_equal(tui_chart_row(0.5, 1, 1, 10), -1);
+}
+
+static void test_glyphs(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	assert_string_equal(tui_chart_glyph(TUI_CHART_BRAILLE, 0, buf), " ");
+	assert_string_equal(tui_chart_glyph(TUI_CHART_BRAILLE, 0xff, buf), "\xe2\xa3\xbf"); /* ⣿ */
+	assert_string_equal(tui_chart_glyph(TUI_CHART_BRAILLE, 1, buf), "\xe2\xa0\x81");    /* ⠁ */
+	assert_string_equal(tui_chart_glyph(TUI_CHART_BRAILLE, 1u << 6, buf), "\xe2\xa1\x80"); /* ⡀ */
+	assert_string_equal(tui_chart_glyph(TUI_CHART_BLOCK, 1, buf), "\xe2\x96\x80");
+	assert_string_equal(tui_chart_glyph(TUI_CHART_BLOCK, 3, buf), "\xe2\x96\x88");
+	assert_string_equal(tui_chart_glyph(TUI_CHART_ASCII, 1, buf), "`");
+	assert_string_equal(tui_chart_glyph(TUI_CHART_ASCII, 4, buf), ".");
+	assert_string_equal(tui_chart_glyph(TUI_CHART_ASCII, 7, buf), "|");
+}
+
+static void test_mode(void **state)
+{
+	int dx, dy;
+
+	(void)state;
+	unsetenv("PAGETTY_CHART");
+	assert_int_equal(tui_chart_mode_for(true), TUI_CHART_BRAILLE);
+	assert_int_equal(tui_chart_mode_for(false), TUI_CHART_ASCII);
+	setenv("PAGETTY_CHART", "block", 1);
+	assert_int_equal(tui_chart_mode_for(true), TUI_CHART_BLOCK);
+	assert_int_equal(tui_chart_mode_for(false), TUI_CHART_ASCII);
+	unsetenv("PAGETTY_CHART");
+	tui_chart_dots(TUI_CHART_BRAILLE, &dx, &dy);
+	assert_int_equal(dx * dy, 8);
+	tui_chart_dots(TUI_CHART_BLOCK, &dx, &dy);
+	assert_int_equal(dx * dy, 2);
+	tui_chart_dots(TUI_CHART_ASCII, &dx, &dy);
+	assert_int_equal(dx * dy, 3);
+}
+
+static void test_fmt_table(void **state)
+{
+	static const struct {
+		double v;
+		enum tui_chart_unit u;
+		const char *want;
+	} cases[] = {
+		{ 2.8, TUI_UNIT_SECONDS, "2.80s" },
+		{ 0.25, TUI_UNIT_SECONDS, "250ms" },
+		{ 0.0009, TUI_UNIT_SECONDS, "900us" },
+		{ 90, TUI_UNIT_SECONDS, "1m30s" },
+		{ 0, TUI_UNIT_SECONDS, "0s" },
+		{ 0.062, TUI_UNIT_RATIO, "6.20%" },
+		{ 0.5, TUI_UNIT_RATIO, "50%" },
+		{ 1400, TUI_UNIT_RATE, "1.40k/s" },
+		{ 142, TUI_UNIT_RATE, "142/s" },
+		{ 3.5e6, TUI_UNIT_NONE, "3.50M" },
+		{ NAN, TUI_UNIT_NONE, "-" },
+		{ INFINITY, TUI_UNIT_RATIO, "+Inf" },
+		{ -INFINITY, TUI_UNIT_RATIO, "-Inf" },
+		{ 1e300, TUI_UNIT_NONE, "1e+285P" },
+	};
+	char out[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		tui_chart_fmt(cases[i].v, cases[i].u, out, sizeof out);
+		assert_string_equal(out, cases[i].want);
+	}
+}
+
+static void test_ago_table(void **state)
+{
+	static const struct {
+		double s;
+		const char *want;
+	} cases[] = {
+		{ 0, "now" }, { -5, "now" }, { 45, "-45s" }, { 900, "-15m" }, { 450, "-7m30s" },
+		{ 3600, "-1h" }, { 5400, "-1h30m" }, { 86400, "-1d" }, { 30 * 86400.0, "-30d" },
+		{ 86400 + 7200, "-1d02h" },
+	};
+	char out[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		tui_chart_fmt_ago(cases[i].s, out, sizeof out);
+		assert_string_equal(out, cases[i].want);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_range_table),
+		cmocka_unit_test(test_plot_corners),
+		cmocka_unit_test(test_plot_gaps_and_span),
+		cmocka_unit_test(test_plot_clamps),
+		cmocka_unit_test(test_row),
+		cmocka_unit_test(test_glyphs),
+		cmocka_unit_test(test_mode),
+		cmocka_unit_test(test_fmt_table),
+		cmocka_unit_test(test_ago_table),
+	};
+
+	return cmocka_run_group_tests_name("chart_model", tests, NULL, NULL);
+}
