@@ -613,7 +613,8 @@ static void test_hostile(void **state)
 	assert_string_equal(err, "t.yaml:2:127: nested deeper than 64 levels");
 	config_free(&c);
 	buf_reset(&b);
-	buf_puts(&b, "signals: ");
+	/* 63 levels under an unknown key: a warning, not an error */
+	buf_puts(&b, "x-extra: ");
 	for (i = 0; i < 63; i++)
 		buf_putc(&b, '[');
 	for (i = 0; i < 63; i++)
