@@ -18,30 +18,70 @@
 struct runbook_map {
 	const struct alert_list *list; /* borrowed */
 	char **where;                  /* owned array (n = list->n) of owned or NULL */
+	size_t next;                   /* where the next lookup most likely is */
 };
 
+/* alert_list_to_json asks in list order: O(1) each, not a scan. */
 static const char *runbook_of(const struct alert *a, void *data)
 {
 	struct runbook_map *m = data;
 	size_t i;
 
+	if (m->next < m->list->n && m->list->v[m->next] == a)
+		return m->where[m->next++];
 	for (i = 0; i < m->list->n; i++)
-		if (m->list->v[i] == a)
+		if (m->list->v[i] == a) {
+			m->next = i + 1;
 			return m->where[i];
+		}
 	return NULL;
+}
+
+/* Printable ASCII only (most label values): the sanitizer would return it
+ * unchanged, one column per byte. Sets *len. */
+static bool plain_ascii(const char *s, size_t *len)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			return false;
+	*len = (size_t)(p - s);
+	return true;
+}
+
+static size_t cell_width(const char *s)
+{
+	size_t n;
+
+	return plain_ascii(s, &n) ? n : text_width(s);
 }
 
 /* One table cell: sanitized, cut to width, padded. */
 static void put_cell(const char *s, size_t width, bool last)
 {
-	char *clean = text_clean(s);
-	char *cell = text_trunc(clean, width, !last, true);
+	size_t n;
 
-	fputs(cell, stdout);
+	if (plain_ascii(s, &n)) {
+		/* what text_trunc(s, width, !last, true) gives, without copies */
+		if (n <= width) {
+			fwrite(s, 1, n, stdout);
+			if (!last)
+				printf("%*s", (int)(width - n), "");
+		} else if (width > 0) {
+			fwrite(s, 1, width - 1, stdout);
+			fputs("\xe2\x80\xa6", stdout); /* U+2026 */
+		}
+	} else {
+		char *clean = text_clean(s);
+		char *cell = text_trunc(clean, width, !last, true);
+
+		fputs(cell, stdout);
+		free(cell);
+		free(clean);
+	}
 	if (!last)
 		fputs("  ", stdout);
-	free(cell);
-	free(clean);
 }
 
 static void print_table(const struct alert_list *l, double now)
@@ -50,8 +90,8 @@ static void print_table(const struct alert_list *l, double now)
 	char age[32];
 
 	for (i = 0; i < l->n; i++) {
-		size_t w = text_width(alert_name(l->v[i]));
-		size_t wc = text_width(l->v[i]->cluster ? l->v[i]->cluster : "");
+		size_t w = cell_width(alert_name(l->v[i]));
+		size_t wc = cell_width(l->v[i]->cluster ? l->v[i]->cluster : "");
 		if (w > wname)
 			wname = w;
 		if (wc > wcl)
@@ -122,7 +162,15 @@ int cmd_alerts(struct config *cfg, bool demo, int argc, char **argv)
 
 		if (s->status.ok) {
 			answered++;
-			alert_list_merge(&merged, &s->alerts);
+			/* the source is done with its list (already deduped) */
+			if (!merged.n) {
+				struct alert_list t = merged;
+
+				merged = s->alerts;
+				s->alerts = t;
+			} else {
+				alert_list_merge_take(&merged, &s->alerts);
+			}
 		}
 		if (!s->status.ok || s->status.reason[0]) {
 			char *clean = text_clean(s->status.reason);
@@ -133,10 +181,10 @@ int cmd_alerts(struct config *cfg, bool demo, int argc, char **argv)
 	alert_list_sort(&merged);
 	for (i = 0; i < merged.n; i++)
 		if (filter_match(&f, &merged.v[i]->labels, &merged.v[i]->annotations))
-			alert_list_push(&shown, alert_dup(merged.v[i]));
+			alert_list_push(&shown, alert_ref(merged.v[i]));
 
 	if (json) {
-		struct runbook_map m = { &shown, xcalloc(shown.n ? shown.n : 1, sizeof(char *)) };
+		struct runbook_map m = { &shown, xcalloc(shown.n ? shown.n : 1, sizeof(char *)), 0 };
 		char *out;
 
 		for (i = 0; i < shown.n; i++) {

@@ -1,5 +1,4 @@
-/* alert.c: the alert model. Decodes Alertmanager API v2 alert lists with
- * cJSON, encodes the `pagetty alerts --json` array, merges clusters and
+/* alert.c: the alert model. Encodes the `pagetty alerts --json` array, merges clusters and
  * dedupes HA peers through a hash of (cluster, fingerprint), sorts for the
  * Alerts view, and parses/formats RFC 3339 times without touching the C
  * library's time zone or locale. Values are kept raw: sanitizing is the
@@ -57,21 +56,6 @@ static uint64_t fnv_add(uint64_t h, const char *s)
 static cJSON *jstr_or_null(const char *s)
 {
 	return jchk(s ? cJSON_CreateString(s) : cJSON_CreateNull());
-}
-
-static const char *json_kind(const cJSON *j)
-{
-	if (cJSON_IsObject(j))
-		return "an object";
-	if (cJSON_IsString(j))
-		return "a string";
-	if (cJSON_IsNumber(j))
-		return "a number";
-	if (cJSON_IsBool(j))
-		return "a boolean";
-	if (cJSON_IsNull(j))
-		return "null";
-	return "something else";
 }
 
 static void free_strv(char **v, size_t n)
@@ -313,10 +297,86 @@ const char *alert_summary(const struct alert *a)
 
 /* ---- lifetime --------------------------------------------------------- */
 
+/* A packed alert (alert_json.c) is one block; members replaced since point
+ * outside it and are freed on their own. */
+static bool in_block(const struct alert *a, const void *p)
+{
+	const char *b = (const char *)a;
+
+	return (const char *)p >= b && (const char *)p < b + a->packed;
+}
+
+static void packed_free_str(const struct alert *a, char *s)
+{
+	if (!in_block(a, s))
+		free(s);
+}
+
+static void packed_free_strv(const struct alert *a, char **v, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	if (!in_block(a, v)) {
+		free_strv(v, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		packed_free_str(a, v[i]);
+}
+
+static void packed_free_labels(const struct alert *a, struct labelset *ls)
+{
+	size_t i;
+
+	if (!ls->v)
+		return;
+	if (!in_block(a, ls->v)) {
+		labelset_free(ls);
+		return;
+	}
+	for (i = 0; i < ls->n; i++) {
+		packed_free_str(a, ls->v[i].name);
+		packed_free_str(a, ls->v[i].value);
+	}
+}
+
+static void packed_free(struct alert *a)
+{
+	packed_free_labels(a, &a->labels);
+	packed_free_labels(a, &a->annotations);
+	packed_free_str(a, a->fingerprint);
+	packed_free_str(a, a->starts_at);
+	packed_free_str(a, a->ends_at);
+	packed_free_str(a, a->updated_at);
+	packed_free_str(a, a->generator_url);
+	packed_free_strv(a, a->silenced_by, a->n_silenced_by);
+	packed_free_strv(a, a->inhibited_by, a->n_inhibited_by);
+	packed_free_strv(a, a->receivers, a->n_receivers);
+	packed_free_str(a, a->cluster);
+	free(a);
+}
+
+struct alert *alert_ref(struct alert *a)
+{
+	if (a)
+		a->refs++;
+	return a;
+}
+
 void alert_free(struct alert *a)
 {
 	if (!a)
 		return;
+	if (a->refs) {
+		a->refs--;
+		return;
+	}
+	if (a->packed) {
+		packed_free(a);
+		return;
+	}
 	labelset_free(&a->labels);
 	labelset_free(&a->annotations);
 	free(a->fingerprint);
@@ -377,298 +437,6 @@ void alert_list_free(struct alert_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->cap = 0;
-}
-
-/* ---- decode ----------------------------------------------------------- */
-
-struct kv_ord {
-	struct kv kv;
-	size_t ord;
-};
-
-static int kv_ord_cmp(const void *a, const void *b)
-{
-	const struct kv_ord *x = a, *y = b;
-	int c = strcmp(x->kv.name, y->kv.name);
-
-	if (c)
-		return c;
-	return x->ord < y->ord ? -1 : x->ord > y->ord;
-}
-
-/* A JSON object of strings into ls, sorted by name; a repeated name keeps
- * its last value (as a JSON decoder that builds a map would). O(n log n).
- * Returns -1 when obj is not an object of strings. */
-static int labels_from_object(const cJSON *obj, struct labelset *ls)
-{
-	struct kv_ord *t = NULL;
-	size_t n = 0, cap = 0, i, k;
-	const cJSON *it;
-
-	if (!cJSON_IsObject(obj))
-		return -1;
-	cJSON_ArrayForEach(it, obj) {
-		if (!cJSON_IsString(it) || !it->string)
-			goto fail;
-		xgrow(&t, &cap, n + 1, sizeof *t);
-		t[n].kv.name = xstrdup(it->string);
-		t[n].kv.value = xstrdup(it->valuestring);
-		t[n].ord = n;
-		n++;
-	}
-	if (n > 1)
-		qsort(t, n, sizeof *t, kv_ord_cmp);
-	ls->v = n ? xcalloc(n, sizeof *ls->v) : NULL;
-	ls->cap = n;
-	ls->n = 0;
-	for (i = 0; i < n; i = k) {
-		for (k = i + 1; k < n && strcmp(t[k].kv.name, t[i].kv.name) == 0; k++)
-			;
-		/* t[k-1] is the last occurrence: keep it, free the others. */
-		for (size_t j = i; j + 1 < k; j++) {
-			free(t[j].kv.name);
-			free(t[j].kv.value);
-		}
-		ls->v[ls->n++] = t[k - 1].kv;
-	}
-	free(t);
-	return 0;
-fail:
-	for (i = 0; i < n; i++) {
-		free(t[i].kv.name);
-		free(t[i].kv.value);
-	}
-	free(t);
-	return -1;
-}
-
-/* A JSON array of strings (or, with key, of objects whose key is a string). */
-static int strv_from_array(const cJSON *arr, const char *key, char ***out, size_t *n_out)
-{
-	size_t n = 0, cap = 0;
-	char **v = NULL;
-	const cJSON *it, *s;
-
-	if (!cJSON_IsArray(arr))
-		return -1;
-	cJSON_ArrayForEach(it, arr) {
-		s = key ? cJSON_GetObjectItemCaseSensitive(it, key) : it;
-		if (!cJSON_IsString(s)) {
-			free_strv(v, n);
-			return -1;
-		}
-		xgrow(&v, &cap, n + 1, sizeof *v);
-		v[n++] = xstrdup(s->valuestring);
-	}
-	*out = v;
-	*n_out = n;
-	return 0;
-}
-
-/* An optional string member: absent or null leaves *out NULL. */
-static int opt_string(const cJSON *j, char **out)
-{
-	if (cJSON_IsNull(j))
-		return 0;
-	if (!cJSON_IsString(j))
-		return -1;
-	free(*out);
-	*out = xstrdup(j->valuestring);
-	return 0;
-}
-
-static int decode_status(const cJSON *st, struct alert *a)
-{
-	const cJSON *it;
-	const char *state = NULL;
-
-	if (!cJSON_IsObject(st))
-		return -1;
-	cJSON_ArrayForEach(it, st) {
-		if (!it->string)
-			return -1;
-		if (strcmp(it->string, "state") == 0) {
-			if (!cJSON_IsString(it))
-				return -1;
-			state = it->valuestring;
-		} else if (strcmp(it->string, "silencedBy") == 0) {
-			free_strv(a->silenced_by, a->n_silenced_by);
-			a->silenced_by = NULL;
-			a->n_silenced_by = 0;
-			if (!cJSON_IsNull(it) &&
-			    strv_from_array(it, NULL, &a->silenced_by, &a->n_silenced_by))
-				return -1;
-		} else if (strcmp(it->string, "inhibitedBy") == 0) {
-			free_strv(a->inhibited_by, a->n_inhibited_by);
-			a->inhibited_by = NULL;
-			a->n_inhibited_by = 0;
-			if (!cJSON_IsNull(it) &&
-			    strv_from_array(it, NULL, &a->inhibited_by, &a->n_inhibited_by))
-				return -1;
-		}
-	}
-	if (!state)
-		return -1;
-	/* Unknown states show as active: hiding an alert is worse than
-	 * showing one too many. "suppressed" by neither a silence nor an
-	 * inhibition (mute time intervals) counts as silenced. */
-	if (state && strcmp(state, "suppressed") == 0)
-		a->state = a->n_silenced_by ? ALERT_SILENCED :
-		           a->n_inhibited_by ? ALERT_INHIBITED : ALERT_SILENCED;
-	else if (state && strcmp(state, "unprocessed") == 0)
-		a->state = ALERT_UNPROCESSED;
-	else
-		a->state = ALERT_ACTIVE;
-	return 0;
-}
-
-/* Alertmanager's fingerprint of a label set (model.LabelSet.Fingerprint):
- * FNV-1a 64 over the names in order, each name and value followed by 0xff.
- * Used when a body carries no fingerprint, so dedupe still works. */
-static char *labels_fingerprint(const struct labelset *ls)
-{
-	uint64_t h = FNV_OFFSET;
-	size_t i;
-
-	/* ls is sorted by name (labels_from_object) */
-	for (i = 0; i < ls->n; i++)
-		h = fnv_add(fnv_add(h, ls->v[i].name), ls->v[i].value);
-	return xasprintf("%016llx", (unsigned long long)h);
-}
-
-/* One element of the array; NULL when it must be skipped. Required, as in
- * Alertmanager's OpenAPI spec and enough to tell an alert from an alert
- * group: labels, fingerprint, status.state. The rest is optional, but a
- * member of the wrong type skips the alert. */
-static struct alert *decode_alert(const cJSON *j, const char *cluster)
-{
-	struct alert *a;
-	const cJSON *it;
-	bool have_labels = false, have_fp = false, have_status = false;
-
-	if (!cJSON_IsObject(j))
-		return NULL;
-	a = xcalloc(1, sizeof *a);
-	cJSON_ArrayForEach(it, j) {
-		const char *k = it->string;
-
-		if (!k)
-			goto fail;
-		if (strcmp(k, "labels") == 0) {
-			labelset_free(&a->labels);
-			if (labels_from_object(it, &a->labels))
-				goto fail;
-			have_labels = true;
-		} else if (strcmp(k, "annotations") == 0) {
-			labelset_free(&a->annotations);
-			if (!cJSON_IsNull(it) && labels_from_object(it, &a->annotations))
-				goto fail;
-		} else if (strcmp(k, "fingerprint") == 0) {
-			if (!cJSON_IsString(it) || opt_string(it, &a->fingerprint))
-				goto fail;
-			have_fp = true;
-		} else if (strcmp(k, "startsAt") == 0) {
-			if (opt_string(it, &a->starts_at))
-				goto fail;
-		} else if (strcmp(k, "endsAt") == 0) {
-			if (opt_string(it, &a->ends_at))
-				goto fail;
-		} else if (strcmp(k, "updatedAt") == 0) {
-			if (opt_string(it, &a->updated_at))
-				goto fail;
-		} else if (strcmp(k, "generatorURL") == 0) {
-			if (opt_string(it, &a->generator_url))
-				goto fail;
-		} else if (strcmp(k, "receivers") == 0) {
-			free_strv(a->receivers, a->n_receivers);
-			a->receivers = NULL;
-			a->n_receivers = 0;
-			if (!cJSON_IsNull(it) &&
-			    strv_from_array(it, "name", &a->receivers, &a->n_receivers))
-				goto fail;
-		} else if (strcmp(k, "status") == 0) {
-			if (decode_status(it, a))
-				goto fail;
-			have_status = true;
-		}
-	}
-	if (!have_labels || !have_fp || !have_status)
-		goto fail;
-	if (!*a->fingerprint) { /* e.g. an alert built by hand, then encoded */
-		free(a->fingerprint);
-		a->fingerprint = labels_fingerprint(&a->labels);
-	}
-	if (a->starts_at && rfc3339_parse(a->starts_at, &a->starts))
-		a->starts = 0;
-	if (a->ends_at && rfc3339_parse(a->ends_at, &a->ends))
-		a->ends = 0;
-	a->severity = alert_severity_parse(labelset_get(&a->labels, "severity"));
-	a->cluster = xstrdup(cluster ? cluster : "");
-	return a;
-fail:
-	alert_free(a);
-	return NULL;
-}
-
-/* Parse a whole body; -1 with "invalid JSON near byte N" (also for trailing
- * data after the value). silence.c keeps its own copy of these few lines. */
-static cJSON *parse_body(const char *buf, size_t len, char *err)
-{
-	const char *end = NULL;
-	cJSON *root;
-	size_t i;
-
-	if (!buf || !len) {
-		errf(err, "invalid JSON near byte 0: empty body");
-		return NULL;
-	}
-	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-	if (!root) {
-		errf(err, "invalid JSON near byte %zu",
-		     end && end >= buf ? (size_t)(end - buf) : (size_t)0);
-		return NULL;
-	}
-	for (i = end ? (size_t)(end - buf) : len; i < len; i++) {
-		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r' &&
-		    buf[i] != '\0') {
-			cJSON_Delete(root);
-			errf(err, "invalid JSON near byte %zu: data after the end", i);
-			return NULL;
-		}
-	}
-	return root;
-}
-
-/* Appends to out; on -1, out is untouched. */
-int alert_list_from_json(const char *buf, size_t len, const char *cluster,
-                         struct alert_list *out, size_t *skipped, char err[ERR_MAX])
-{
-	cJSON *root;
-	const cJSON *it;
-	struct alert *a;
-	size_t skip = 0;
-
-	if (skipped)
-		*skipped = 0;
-	root = parse_body(buf, len, err);
-	if (!root)
-		return -1;
-	if (!cJSON_IsArray(root)) {
-		errf(err, "expected a JSON array of alerts, got %s", json_kind(root));
-		cJSON_Delete(root);
-		return -1;
-	}
-	cJSON_ArrayForEach(it, root) {
-		a = decode_alert(it, cluster);
-		if (a)
-			alert_list_push(out, a);
-		else
-			skip++;
-	}
-	cJSON_Delete(root);
-	if (skipped)
-		*skipped = skip;
-	return 0;
 }
 
 /* ---- encode ----------------------------------------------------------- */
@@ -802,7 +570,9 @@ static size_t *key_set_slot(struct key_set *ks, const struct alert_list *l,
 	return &ks->slot[i];
 }
 
-void alert_list_merge(struct alert_list *dst, const struct alert_list *src)
+enum merge_mode { MERGE_COPY, MERGE_REF, MERGE_TAKE };
+
+static void merge(struct alert_list *dst, struct alert_list *src, enum merge_mode mode)
 {
 	struct key_set ks;
 	size_t size = 16, i, total = dst->n + src->n, *slot;
@@ -814,6 +584,7 @@ void alert_list_merge(struct alert_list *dst, const struct alert_list *src)
 	ks.slot = xmalloc(size * sizeof *ks.slot);
 	memset(ks.slot, 0xff, size * sizeof *ks.slot);
 	ks.mask = size - 1;
+	xgrow(&dst->v, &dst->cap, total, sizeof *dst->v);
 	/* dst may itself hold duplicates (pushed directly): index the first,
 	 * keep them all. */
 	for (i = 0; i < dst->n; i++) {
@@ -822,13 +593,36 @@ void alert_list_merge(struct alert_list *dst, const struct alert_list *src)
 			*slot = i;
 	}
 	for (i = 0; i < src->n; i++) {
-		slot = key_set_slot(&ks, dst, src->v[i]);
-		if (*slot != SIZE_MAX)
+		struct alert *a = src->v[i];
+
+		slot = key_set_slot(&ks, dst, a);
+		if (*slot != SIZE_MAX) {
+			if (mode == MERGE_TAKE)
+				alert_free(a);
 			continue;
-		alert_list_push(dst, alert_dup(src->v[i]));
+		}
+		dst->v[dst->n++] = mode == MERGE_COPY ? alert_dup(a) :
+		                   mode == MERGE_REF ? alert_ref(a) : a;
 		*slot = dst->n - 1;
 	}
+	if (mode == MERGE_TAKE)
+		src->n = 0;
 	free(ks.slot);
+}
+
+void alert_list_merge(struct alert_list *dst, const struct alert_list *src)
+{
+	merge(dst, (struct alert_list *)src, MERGE_COPY);
+}
+
+void alert_list_merge_ref(struct alert_list *dst, const struct alert_list *src)
+{
+	merge(dst, (struct alert_list *)src, MERGE_REF);
+}
+
+void alert_list_merge_take(struct alert_list *dst, struct alert_list *src)
+{
+	merge(dst, src, MERGE_TAKE);
 }
 
 static int alert_cmp(const void *pa, const void *pb)
@@ -852,7 +646,12 @@ static int alert_cmp(const void *pa, const void *pb)
 
 void alert_list_sort(struct alert_list *l)
 {
-	if (l->n > 1)
+	size_t i;
+
+	for (i = 1; i < l->n; i++)
+		if (alert_cmp(&l->v[i - 1], &l->v[i]) > 0)
+			break;
+	if (i < l->n)
 		qsort(l->v, l->n, sizeof *l->v, alert_cmp);
 }
 

@@ -42,9 +42,16 @@ struct alert {
 	char **receivers;            /* owned array of owned receiver names */
 	size_t n_receivers;
 	char *cluster;               /* owned: the configured Alertmanager name */
+	unsigned refs;               /* extra references (alert_ref); alert_free drops one */
+	size_t packed;               /* 0, or decoded from JSON: the struct, its arrays and
+	                              * strings are one block of this size. A member may be
+	                              * replaced whole (alert_free frees what lies outside
+	                              * the block), not edited in place: alert_dup to edit */
 };
 
-/* A list of alerts; owns the alerts it holds. */
+/* A list of alerts; owns the alerts it holds (a reference to each: an alert
+ * may be shared by several lists through alert_ref, and is freed when the
+ * last one lets go). */
 struct alert_list {
 	struct alert **v;
 	size_t n;
@@ -58,6 +65,17 @@ struct alert_list {
 int alert_list_from_json(const char *buf, size_t len, const char *cluster,
                          struct alert_list *out, size_t *skipped, char err[ERR_MAX]);
 
+/* The same decode, a bounded number of alerts at a time, so a big body can
+ * be spread over several loop iterations. buf is borrowed and must outlive
+ * the decoder. step decodes up to max array elements: 1 more to do, 0 done
+ * (then take appends the alerts to out and sets *skipped, may be NULL),
+ * -1 with err filled (the alerts decoded so far are dropped). */
+struct alert_decoder;
+struct alert_decoder *alert_decoder_new(const char *buf, size_t len, const char *cluster);
+int alert_decoder_step(struct alert_decoder *d, size_t max, char err[ERR_MAX]);
+void alert_decoder_take(struct alert_decoder *d, struct alert_list *out, size_t *skipped);
+void alert_decoder_free(struct alert_decoder *d);
+
 /* Encode as the JSON array `pagetty alerts --json` prints: Alertmanager v2
  * shape plus "cluster" and "runbook". runbook_of may be NULL (all null);
  * it returns a borrowed string or NULL. Returns malloced text. */
@@ -67,16 +85,24 @@ char *alert_list_to_json(const struct alert_list *l,
 void alert_list_push(struct alert_list *l, struct alert *a); /* takes a */
 void alert_list_clear(struct alert_list *l);                 /* frees alerts, keeps capacity */
 void alert_list_free(struct alert_list *l);
-struct alert *alert_dup(const struct alert *a);
-void alert_free(struct alert *a);
+struct alert *alert_dup(const struct alert *a);            /* a deep, editable copy */
+struct alert *alert_ref(struct alert *a);                  /* another reference to a; returns a */
+void alert_free(struct alert *a);                          /* drops one reference */
 
 /* Append copies of src's alerts to dst, skipping any whose (cluster,
  * fingerprint) dst already holds. Used both for HA peers of one cluster
  * (dedupe) and to merge clusters (distinct cluster names never collide). */
 void alert_list_merge(struct alert_list *dst, const struct alert_list *src);
+/* The same, but dst takes a reference to src's alerts instead of a copy
+ * (src is unchanged; both lists share the alerts). */
+void alert_list_merge_ref(struct alert_list *dst, const struct alert_list *src);
+/* The same, moving src's alerts into dst: duplicates are freed and src is
+ * left empty (its capacity kept). */
+void alert_list_merge_take(struct alert_list *dst, struct alert_list *src);
 
 /* Sort: severity (most urgent first), then most recently started first,
- * then alertname, then fingerprint (a total, stable order). */
+ * then alertname, then fingerprint (a total, stable order). An already
+ * sorted list costs one pass. */
 void alert_list_sort(struct alert_list *l);
 
 /* Find by cluster and fingerprint; returns index or -1. */

@@ -22,6 +22,7 @@
 #define AM_TIMEOUT_MS 10000
 #define AM_MAX_BYTES ((size_t)64 << 20)
 #define AM_RETRIES 1
+#define AM_SLICE 2000         /* alerts decoded per loop iteration */
 
 struct am_priv;
 
@@ -85,6 +86,16 @@ struct am_priv {
 	/* check in flight */
 	size_t check_pending;
 	struct am_op *ops;            /* owned list */
+	/* unchanged answers are not decoded again */
+	uint64_t sig;                 /* hash of the answering peers and their bodies */
+	bool have_sig;                /* sig is that of the alerts in s->alerts */
+	uint64_t sil_hash;            /* of the silences body in s->silences */
+	bool have_sil_hash;
+	/* decode in slices (am_decode_slice) */
+	struct alert_decoder *dec;    /* owned or NULL: decoding peers[dec_peer].body */
+	size_t dec_peer;
+	uint64_t dec_timer;           /* next slice, 0 none */
+	struct alert_list merged;     /* owned: the peers decoded so far, deduped */
 };
 
 static void am_refresh(struct source *s);
@@ -222,45 +233,63 @@ static void am_redacted_url(char *dst, size_t n, const char *url)
 
 /* ---- refresh ------------------------------------------------------------ */
 
-static void am_refresh_finish(struct am_priv *p)
+/* A fast 64-bit hash of a body (FNV-1a over 8-byte words): tells an answer
+ * identical to the last one, so it is not decoded again. */
+static uint64_t am_hash(const char *b, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL ^ n, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 1099511628211ULL;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)b[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void am_drop_body(struct am_peer *pe)
+{
+	free(pe->body);
+	pe->body = NULL;
+	pe->len = 0;
+}
+
+/* The end of a refresh, once every answer is in and decoded (or found
+ * unchanged): status, silences, on_update. p->merged holds the new alerts
+ * when decoded is true. */
+static void am_refresh_publish(struct am_priv *p, bool decoded)
 {
 	struct source *s = p->s;
-	struct alert_list merged = {0};
 	size_t i, n_ok = 0;
 	int64_t latency = 0;
 	long first_ok = -1;
 
 	for (i = 0; i < p->n; i++) {
 		struct am_peer *pe = &p->peers[i];
-		struct alert_list one = {0};
-		char err[ERR_MAX] = "";
 
-		if (pe->ok && alert_list_from_json(pe->body, pe->len, s->name, &one,
-		                                   NULL, err) < 0) {
-			pe->ok = false;
-			snprintf(pe->err, sizeof(pe->err), "%s", err);
-		}
 		if (pe->ok) {
-			alert_list_merge(&merged, &one);
 			n_ok++;
 			if (pe->latency_ms > latency)
 				latency = pe->latency_ms;
 			if (first_ok < 0)
 				first_ok = (long)i;
 		}
-		alert_list_free(&one);
-		free(pe->body);
-		pe->body = NULL;
-		pe->len = 0;
+		am_drop_body(pe);
 	}
 
 	s->status.reason[0] = '\0';
 	s->status.degraded = false;
 	if (n_ok > 0) {
-		alert_list_sort(&merged);
-		alert_list_free(&s->alerts);
-		s->alerts = merged;
-		s->generation++;
+		if (decoded) {
+			alert_list_sort(&p->merged);
+			alert_list_free(&s->alerts);
+			s->alerts = p->merged;
+			memset(&p->merged, 0, sizeof p->merged);
+			s->generation++;
+		}
 		s->status.ok = true;
 		s->status.stale = false;
 		s->status.ever_ok = true;
@@ -273,22 +302,30 @@ static void am_refresh_finish(struct am_priv *p)
 			am_peers_down(s->status.reason, p, false);
 		}
 	} else {
-		alert_list_free(&merged);
+		p->have_sig = false;
 		s->status.ok = false;
 		s->status.stale = true;
 		am_set_reason(s->status.reason, p->n ? p->peers[0].err : "no peers");
 	}
+	alert_list_free(&p->merged);
 
 	if (p->sil_ok) {
+		uint64_t h = am_hash(p->sil_body, p->sil_len);
 		struct silence_list sl = {0};
 		char err[ERR_MAX] = "";
-		if (silence_list_from_json(p->sil_body, p->sil_len, s->name, &sl, err) == 0) {
+
+		if (p->have_sil_hash && h == p->sil_hash) {
+			/* the same answer as last time: nothing to decode */
+		} else if (silence_list_from_json(p->sil_body, p->sil_len, s->name, &sl, err) == 0) {
 			silence_list_free(&s->silences);
 			s->silences = sl;
 			s->generation++;
+			p->sil_hash = h;
+			p->have_sil_hash = true;
 		} else {
 			silence_list_free(&sl);
 			p->sil_ok = false;
+			p->have_sil_hash = false;
 			snprintf(p->sil_err, sizeof(p->sil_err), "%s", err);
 		}
 	}
@@ -308,6 +345,84 @@ static void am_refresh_finish(struct am_priv *p)
 	}
 	if (s->on_update)
 		s->on_update(s, s->update_data); /* last: it may free s */
+}
+
+static void am_decode_slice(struct loop *l, void *data);
+
+/* Start decoding the next answering peer after index `after` (-1: the
+ * first), or publish when none is left. */
+static void am_decode_next(struct am_priv *p, long after)
+{
+	size_t i;
+
+	for (i = (size_t)(after + 1); i < p->n; i++) {
+		struct am_peer *pe = &p->peers[i];
+
+		if (!pe->ok)
+			continue;
+		p->dec_peer = i;
+		p->dec = alert_decoder_new(pe->body, pe->len, p->s->name);
+		p->dec_timer = loop_add_timer(p->loop, 0, am_decode_slice, p);
+		return;
+	}
+	am_refresh_publish(p, true);
+}
+
+/* One slice of a decode, from a 0 ms timer: a key pressed during a big
+ * refresh waits for one slice at most, not the whole body. */
+static void am_decode_slice(struct loop *l, void *data)
+{
+	struct am_priv *p = data;
+	struct am_peer *pe = &p->peers[p->dec_peer];
+	struct alert_list one = {0};
+	char err[ERR_MAX] = "";
+	int rc;
+
+	p->dec_timer = 0;
+	rc = alert_decoder_step(p->dec, AM_SLICE, err);
+	if (rc > 0) {
+		p->dec_timer = loop_add_timer(l, 0, am_decode_slice, p);
+		return;
+	}
+	if (rc == 0) {
+		alert_decoder_take(p->dec, &one, NULL);
+		alert_list_merge_take(&p->merged, &one);
+		alert_list_free(&one);
+	} else {
+		pe->ok = false;
+		p->have_sig = false; /* decode again next time: the error shows */
+		snprintf(pe->err, sizeof(pe->err), "%s", err);
+	}
+	alert_decoder_free(p->dec);
+	p->dec = NULL;
+	am_drop_body(pe);
+	am_decode_next(p, (long)p->dec_peer);
+}
+
+/* Every answer is in. Identical bodies from the same peers as the last
+ * good refresh: nothing to decode, merge or sort; only the status moves. */
+static void am_refresh_finish(struct am_priv *p)
+{
+	uint64_t sig = 14695981039346656037ULL;
+	size_t i, n_ok = 0;
+
+	for (i = 0; i < p->n; i++) {
+		struct am_peer *pe = &p->peers[i];
+
+		if (!pe->ok)
+			continue;
+		n_ok++;
+		sig = (sig ^ i) * 1099511628211ULL;
+		sig = (sig ^ am_hash(pe->body, pe->len)) * 1099511628211ULL;
+	}
+	if (n_ok > 0 && p->have_sig && sig == p->sig) {
+		am_refresh_publish(p, false);
+		return;
+	}
+	p->sig = sig;
+	p->have_sig = n_ok > 0;
+	alert_list_free(&p->merged);
+	am_decode_next(p, -1);
 }
 
 static void am_refresh_maybe_done(struct am_priv *p)
@@ -359,7 +474,8 @@ static void am_on_silences(struct http_result *res, void *data)
 	long next;
 
 	p->sil_req = 0;
-	if (res->ok && silence_list_from_json(res->body, res->len, p->s->name, &probe, err) < 0) {
+	if (res->ok && !(p->have_sil_hash && am_hash(res->body, res->len) == p->sil_hash) &&
+	    silence_list_from_json(res->body, res->len, p->s->name, &probe, err) < 0) {
 		res->ok = false;
 		snprintf(res->err, sizeof(res->err), "%s", err);
 	}
@@ -747,6 +863,10 @@ static void am_free(struct source *s)
 		free(p->peers[i].name);
 	}
 	http_cancel(p->http, p->sil_req);
+	if (p->dec_timer)
+		loop_del_timer(p->loop, p->dec_timer);
+	alert_decoder_free(p->dec);
+	alert_list_free(&p->merged);
 	if (p->nopeer_timer)
 		loop_del_timer(p->loop, p->nopeer_timer);
 	free(p->sil_body);

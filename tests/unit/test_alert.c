@@ -191,7 +191,9 @@ static void test_fingerprint_computed_like_alertmanager(void **state)
 	(void)state;
 	load_alerts("prod", &l);
 	for (i = 0; i < l.n; i++) {
-		fps[i] = l.v[i]->fingerprint;
+		/* a decoded alert is one block: a member replaced whole is
+		 * freed on its own, the old one goes with the block */
+		fps[i] = xstrdup(l.v[i]->fingerprint);
 		l.v[i]->fingerprint = xstrdup("");
 	}
 	json = alert_list_to_json(&l, NULL, NULL);
@@ -752,6 +754,97 @@ static void test_50k_alerts(void **state)
 	alert_list_free(&m);
 }
 
+/* ---- slices, shared and moved alerts ------------------------------------ */
+
+/* Decoding in slices of 1..n alerts gives the same list as one go; a body
+ * that breaks late fails the last slice and keeps nothing. */
+static void test_decoder_slices(void **state)
+{
+	struct alert_list whole = {0};
+	size_t len, max, i;
+	char *body = load(FIX_ALERTS, &len);
+	char err[ERR_MAX] = "";
+
+	(void)state;
+	load_alerts("prod", &whole);
+	for (max = 1; max <= 4; max++) {
+		struct alert_decoder *d = alert_decoder_new(body, len, "prod");
+		struct alert_list l = {0};
+		size_t skipped = 9, steps = 0;
+		int rc;
+
+		while ((rc = alert_decoder_step(d, max, err)) == 1)
+			steps++;
+		assert_int_equal(rc, 0);
+		assert_true(steps >= whole.n / max - 1);
+		alert_decoder_take(d, &l, &skipped);
+		alert_decoder_free(d);
+		assert_int_equal(skipped, 0);
+		assert_int_equal(l.n, whole.n);
+		for (i = 0; i < l.n; i++) {
+			assert_string_equal(l.v[i]->fingerprint, whole.v[i]->fingerprint);
+			assert_string_equal(alert_name(l.v[i]), alert_name(whole.v[i]));
+			assert_int_equal(l.v[i]->labels.n, whole.v[i]->labels.n);
+		}
+		alert_list_free(&l);
+	}
+	{
+		/* good alerts first, then garbage: the error comes in a later slice */
+		struct buf b = {0};
+		struct alert_decoder *d;
+		struct alert_list l = {0};
+		int rc;
+
+		buf_printf(&b, "[%s,%s,{\"labels\":", good_alert, good_alert);
+		d = alert_decoder_new(b.data, b.len, "c");
+		assert_int_equal(alert_decoder_step(d, 1, err), 1);
+		while ((rc = alert_decoder_step(d, 1, err)) == 1)
+			;
+		assert_int_equal(rc, -1);
+		assert_non_null(strstr(err, "invalid JSON near byte"));
+		assert_int_equal(alert_decoder_step(d, 1, err), -1);
+		alert_decoder_take(d, &l, NULL);
+		assert_int_equal(l.n, 0);
+		alert_decoder_free(d);
+		buf_free(&b);
+	}
+	alert_list_free(&whole);
+	free(body);
+}
+
+/* merge_ref shares (freeing one list leaves the other whole), merge_take
+ * moves and frees only the duplicates; both dedupe like alert_list_merge. */
+static void test_merge_ref_take(void **state)
+{
+	struct alert_list src = {0}, peer = {0}, shared = {0}, moved = {0};
+	size_t i, n;
+
+	(void)state;
+	load_alerts("prod", &src);
+	load_alerts("prod", &peer);
+	n = src.n;
+	alert_list_merge_ref(&shared, &src);
+	alert_list_merge_ref(&shared, &src); /* all duplicates: nothing added */
+	assert_int_equal(shared.n, n);
+	for (i = 0; i < n; i++)
+		assert_ptr_equal(shared.v[i], src.v[i]);
+	alert_list_free(&src);
+	/* still readable (valgrind checks): the list kept its reference */
+	for (i = 0; i < n; i++)
+		assert_true(alert_list_find(&shared, "prod", shared.v[i]->fingerprint) == (long)i);
+	alert_list_merge_take(&moved, &shared);
+	assert_int_equal(moved.n, n);
+	assert_int_equal(shared.n, 0);
+	alert_list_merge_take(&moved, &peer); /* the same alerts from a peer: freed */
+	assert_int_equal(moved.n, n);
+	assert_int_equal(peer.n, 0);
+	/* a replaced member of a decoded (one-block) alert is freed on its own */
+	moved.v[0]->cluster = xstrdup("other");
+	alert_list_free(&moved);
+	alert_list_free(&shared);
+	alert_list_free(&peer);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -773,6 +866,8 @@ int main(void)
 		cmocka_unit_test(test_encode_built_alert),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_50k_alerts),
+		cmocka_unit_test(test_decoder_slices),
+		cmocka_unit_test(test_merge_ref_take),
 	};
 
 	return cmocka_run_group_tests_name("alert", tests, NULL, NULL);

@@ -1,0 +1,922 @@
+/* alert_json.c: a streaming decoder for the body of GET /api/v2/alerts.
+ * It walks the JSON bytes once, without building a tree, and packs each
+ * alert into one allocation (the struct, its arrays and its strings), so a
+ * 10k-alert body costs one malloc per alert and no intermediate copy. It
+ * decodes a bounded number of alerts per step, so a caller on the event
+ * loop can spread a big body over several iterations and serve keys in
+ * between. Accepts what cJSON accepts (the decoder it replaces): nesting up
+ * to 1000 levels, escapes checked, raw bytes kept, a UTF-8 BOM skipped. */
+#include "alert.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AJ_MAX_DEPTH 1000
+
+/* A decoded string in the scratch buffer. */
+struct aj_str {
+	size_t off;    /* in d->scratch */
+	size_t len;    /* bytes, without the NUL */
+	bool set;
+};
+
+struct aj_kv {
+	struct aj_str name, value;
+	size_t ord;            /* position in the object: the last of a repeated name wins */
+	const char *pn, *pv;   /* resolved after the object is read */
+};
+
+struct aj_kvv {
+	struct aj_kv *v;       /* owned */
+	size_t n, cap;
+};
+
+struct aj_strv {
+	struct aj_str *v;      /* owned */
+	size_t n, cap;
+};
+
+enum { AJ_START = 0, AJ_ARRAY, AJ_DONE, AJ_FAILED };
+
+struct alert_decoder {
+	const char *buf;       /* borrowed: the body, must outlive the decoder */
+	size_t len;
+	size_t pos;
+	char *cluster;         /* owned */
+	size_t cluster_len;
+	int state;
+	size_t count;          /* elements seen in the array */
+	struct alert_list out; /* owned: decoded so far */
+	size_t skipped;
+	char err[ERR_MAX];
+	/* scratch for one alert, reused */
+	struct buf scratch;
+	struct aj_kvv labels, ann;
+	struct aj_strv sil, inh, recv;
+	struct aj_str fp, starts, ends, updated, gen, state_s;
+};
+
+/* ---- lexing ------------------------------------------------------------ */
+
+static int aj_fail(struct alert_decoder *d, size_t at)
+{
+	if (at > d->len)
+		at = d->len;
+	errf(d->err, "invalid JSON near byte %zu", at);
+	return -1;
+}
+
+static void aj_ws(struct alert_decoder *d)
+{
+	while (d->pos < d->len) {
+		char c = d->buf[d->pos];
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			return;
+		d->pos++;
+	}
+}
+
+static int aj_peek(struct alert_decoder *d)
+{
+	aj_ws(d);
+	return d->pos < d->len ? (unsigned char)d->buf[d->pos] : -1;
+}
+
+static int aj_hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static void aj_put_utf8(struct buf *b, unsigned cp)
+{
+	char t[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		t[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		t[0] = (char)(0xc0 | (cp >> 6));
+		t[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		t[0] = (char)(0xe0 | (cp >> 12));
+		t[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		t[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		t[0] = (char)(0xf0 | (cp >> 18));
+		t[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		t[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		t[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_append(b, t, n);
+}
+
+/* A string at d->pos (which is '"'). With out, its decoded bytes are
+ * appended to the scratch buffer (NUL-terminated) and recorded in *out;
+ * without, it is only checked. */
+static int aj_string(struct alert_decoder *d, struct aj_str *out)
+{
+	const char *s = d->buf;
+	size_t i = d->pos + 1, run = i, start = d->scratch.len;
+
+	for (;;) {
+		const char *q;
+
+		/* fast: find the next quote or backslash */
+		while (i < d->len && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (i >= d->len)
+			return aj_fail(d, d->len);
+		if (out && i > run)
+			buf_append(&d->scratch, s + run, i - run);
+		if (s[i] == '"')
+			break;
+		/* escape */
+		if (i + 1 >= d->len)
+			return aj_fail(d, d->len);
+		q = s + i + 1;
+		if (*q == 'u') {
+			unsigned cp, lo;
+
+			if (i + 6 > d->len || aj_hex4(q + 1, &cp))
+				return aj_fail(d, i);
+			i += 6;
+			if (cp >= 0xdc00 && cp <= 0xdfff)
+				return aj_fail(d, i);
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (i + 6 > d->len || s[i] != '\\' || s[i + 1] != 'u' ||
+				    aj_hex4(s + i + 2, &lo) || lo < 0xdc00 || lo > 0xdfff)
+					return aj_fail(d, i);
+				cp = 0x10000 + (((cp & 0x3ff) << 10) | (lo & 0x3ff));
+				i += 6;
+			}
+			if (out)
+				aj_put_utf8(&d->scratch, cp);
+		} else {
+			char c;
+
+			switch (*q) {
+			case '"': c = '"'; break;
+			case '\\': c = '\\'; break;
+			case '/': c = '/'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			default: return aj_fail(d, i);
+			}
+			if (out)
+				buf_putc(&d->scratch, c);
+			i += 2;
+		}
+		run = i;
+	}
+	d->pos = i + 1;
+	if (out) {
+		out->off = start;
+		out->len = d->scratch.len - start;
+		out->set = true;
+		buf_putc(&d->scratch, '\0');
+	}
+	return 0;
+}
+
+static int aj_number(struct alert_decoder *d)
+{
+	const char *s = d->buf;
+	size_t i = d->pos, digits;
+
+	if (i < d->len && s[i] == '-')
+		i++;
+	for (digits = 0; i < d->len && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (!digits)
+		return aj_fail(d, i);
+	if (i < d->len && s[i] == '.') {
+		i++;
+		for (digits = 0; i < d->len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+		if (!digits)
+			return aj_fail(d, i);
+	}
+	if (i < d->len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < d->len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (digits = 0; i < d->len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+		if (!digits)
+			return aj_fail(d, i);
+	}
+	d->pos = i;
+	return 0;
+}
+
+static int aj_literal(struct alert_decoder *d, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (d->len - d->pos < n || memcmp(d->buf + d->pos, word, n) != 0)
+		return aj_fail(d, d->pos);
+	d->pos += n;
+	return 0;
+}
+
+/* Check and skip one value at depth (the container it is in). */
+static int aj_skip(struct alert_decoder *d, int depth)
+{
+	int c = aj_peek(d);
+
+	switch (c) {
+	case '"':
+		return aj_string(d, NULL);
+	case 't':
+		return aj_literal(d, "true");
+	case 'f':
+		return aj_literal(d, "false");
+	case 'n':
+		return aj_literal(d, "null");
+	case '[':
+	case '{': {
+		int close = c == '[' ? ']' : '}';
+		bool first = true;
+
+		if (depth + 1 > AJ_MAX_DEPTH)
+			return aj_fail(d, d->pos);
+		d->pos++;
+		for (;;) {
+			c = aj_peek(d);
+			if (c == close && first) {
+				d->pos++;
+				return 0;
+			}
+			if (close == '}') {
+				if (c != '"' || aj_string(d, NULL))
+					return aj_fail(d, d->pos);
+				if (aj_peek(d) != ':')
+					return aj_fail(d, d->pos);
+				d->pos++;
+			}
+			if (aj_skip(d, depth + 1))
+				return -1;
+			first = false;
+			c = aj_peek(d);
+			d->pos++;
+			if (c == close)
+				return 0;
+			if (c != ',')
+				return aj_fail(d, d->pos - 1);
+		}
+	}
+	default:
+		if (c == '-' || (c >= '0' && c <= '9'))
+			return aj_number(d);
+		return aj_fail(d, d->pos);
+	}
+}
+
+/* After a member or element: 1 more follows (',' eaten), 0 the container
+ * closed (close eaten), -1 malformed. */
+static int aj_next(struct alert_decoder *d, int close)
+{
+	int c = aj_peek(d);
+
+	if (c == ',') {
+		d->pos++;
+		return 1;
+	}
+	if (c == close) {
+		d->pos++;
+		return 0;
+	}
+	return aj_fail(d, d->pos);
+}
+
+/* '{' or '[' at pos: eats it; 1 when the container has members, 0 when it
+ * is empty (closing bracket eaten too). */
+static int aj_open(struct alert_decoder *d, int close)
+{
+	d->pos++;
+	if (aj_peek(d) == close) {
+		d->pos++;
+		return 0;
+	}
+	return 1;
+}
+
+/* A member name (into scratch) and its ':'. */
+static int aj_key(struct alert_decoder *d, struct aj_str *k)
+{
+	if (aj_peek(d) != '"')
+		return aj_fail(d, d->pos);
+	if (aj_string(d, k))
+		return -1;
+	if (aj_peek(d) != ':')
+		return aj_fail(d, d->pos);
+	d->pos++;
+	return 0;
+}
+
+static const char *aj_s(const struct alert_decoder *d, const struct aj_str *s)
+{
+	return d->scratch.data + s->off;
+}
+
+/* A value that should be a string: *kind 's' string (into *out), 'n' null,
+ * 'x' anything else (checked and skipped). */
+static int aj_str_value(struct alert_decoder *d, int depth, struct aj_str *out, char *kind)
+{
+	int c = aj_peek(d);
+
+	if (c == '"') {
+		*kind = 's';
+		return aj_string(d, out);
+	}
+	*kind = c == 'n' ? 'n' : 'x';
+	return aj_skip(d, depth);
+}
+
+/* ---- the members of an alert ------------------------------------------- */
+
+/* An object of strings into kvs; *bad when it is not one. */
+static int aj_labels(struct alert_decoder *d, int depth, struct aj_kvv *kvs, bool *bad)
+{
+	int more;
+	char kind;
+
+	kvs->n = 0;
+	if (aj_peek(d) != '{') {
+		*bad = true;
+		return aj_skip(d, depth);
+	}
+	if (depth + 1 > AJ_MAX_DEPTH)
+		return aj_fail(d, d->pos);
+	for (more = aj_open(d, '}'); more == 1; more = aj_next(d, '}')) {
+		struct aj_kv kv = {0};
+
+		if (aj_key(d, &kv.name) || aj_str_value(d, depth + 1, &kv.value, &kind))
+			return -1;
+		if (kind != 's') {
+			*bad = true;
+			continue;
+		}
+		kv.ord = kvs->n;
+		xgrow(&kvs->v, &kvs->cap, kvs->n + 1, sizeof *kvs->v);
+		kvs->v[kvs->n++] = kv;
+	}
+	return more;
+}
+
+/* An array of strings, or with key of objects whose (first) key member is a
+ * string; null leaves v empty; anything else sets *bad. */
+static int aj_strv(struct alert_decoder *d, int depth, const char *key, struct aj_strv *v,
+                   bool *bad)
+{
+	int more, c;
+	char kind;
+
+	v->n = 0;
+	c = aj_peek(d);
+	if (c == 'n' || c != '[') {
+		if (c != 'n')
+			*bad = true;
+		return aj_skip(d, depth);
+	}
+	if (depth + 1 > AJ_MAX_DEPTH)
+		return aj_fail(d, d->pos);
+	for (more = aj_open(d, ']'); more == 1; more = aj_next(d, ']')) {
+		struct aj_str s = {0};
+
+		if (!key) {
+			if (aj_str_value(d, depth + 1, &s, &kind))
+				return -1;
+			if (kind != 's')
+				*bad = true;
+		} else if (aj_peek(d) != '{') {
+			*bad = true;
+			if (aj_skip(d, depth + 1))
+				return -1;
+		} else {
+			int m;
+			bool found = false;
+
+			if (depth + 2 > AJ_MAX_DEPTH)
+				return aj_fail(d, d->pos);
+			for (m = aj_open(d, '}'); m == 1; m = aj_next(d, '}')) {
+				struct aj_str k = {0};
+				size_t mark = d->scratch.len;
+
+				if (aj_key(d, &k))
+					return -1;
+				if (!found && strcmp(aj_s(d, &k), key) == 0) {
+					found = true;
+					d->scratch.len = mark;
+					if (aj_str_value(d, depth + 2, &s, &kind))
+						return -1;
+					if (kind != 's')
+						*bad = true;
+				} else {
+					d->scratch.len = mark;
+					if (aj_skip(d, depth + 2))
+						return -1;
+				}
+			}
+			if (m < 0)
+				return -1;
+			if (!found)
+				*bad = true;
+		}
+		if (s.set) {
+			xgrow(&v->v, &v->cap, v->n + 1, sizeof *v->v);
+			v->v[v->n++] = s;
+		}
+	}
+	return more;
+}
+
+static int aj_status(struct alert_decoder *d, int depth, bool *bad)
+{
+	int more;
+	char kind;
+
+	if (aj_peek(d) != '{') {
+		*bad = true;
+		return aj_skip(d, depth);
+	}
+	if (depth + 1 > AJ_MAX_DEPTH)
+		return aj_fail(d, d->pos);
+	for (more = aj_open(d, '}'); more == 1; more = aj_next(d, '}')) {
+		struct aj_str k = {0};
+		size_t mark = d->scratch.len;
+		const char *name;
+
+		if (aj_key(d, &k))
+			return -1;
+		name = aj_s(d, &k);
+		if (strcmp(name, "state") == 0) {
+			d->scratch.len = mark;
+			if (aj_str_value(d, depth + 1, &d->state_s, &kind))
+				return -1;
+			if (kind != 's')
+				*bad = true;
+		} else if (strcmp(name, "silencedBy") == 0) {
+			d->scratch.len = mark;
+			if (aj_strv(d, depth + 1, NULL, &d->sil, bad))
+				return -1;
+		} else if (strcmp(name, "inhibitedBy") == 0) {
+			d->scratch.len = mark;
+			if (aj_strv(d, depth + 1, NULL, &d->inh, bad))
+				return -1;
+		} else {
+			d->scratch.len = mark;
+			if (aj_skip(d, depth + 1))
+				return -1;
+		}
+	}
+	if (more == 0 && !d->state_s.set)
+		*bad = true;
+	return more;
+}
+
+/* An optional string member: null keeps what was there; other types are bad. */
+static int aj_opt(struct alert_decoder *d, int depth, struct aj_str *s, bool *bad)
+{
+	struct aj_str t = {0};
+	char kind;
+
+	if (aj_str_value(d, depth, &t, &kind))
+		return -1;
+	if (kind == 's')
+		*s = t;
+	else if (kind != 'n')
+		*bad = true;
+	return 0;
+}
+
+/* ---- packing ----------------------------------------------------------- */
+
+static int aj_kv_cmp(const void *a, const void *b)
+{
+	const struct aj_kv *x = a, *y = b;
+	int c = strcmp(x->pn, y->pn);
+
+	if (c)
+		return c;
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* Resolve, sort by name (stable) and drop all but the last of a repeated
+ * name. Alertmanager sends names sorted and unique: checked in O(n). */
+static void aj_kvs_finish(struct alert_decoder *d, struct aj_kvv *kvs)
+{
+	size_t i, k, n = 0;
+	bool sorted = true;
+
+	for (i = 0; i < kvs->n; i++) {
+		kvs->v[i].pn = aj_s(d, &kvs->v[i].name);
+		kvs->v[i].pv = aj_s(d, &kvs->v[i].value);
+		if (i && sorted && strcmp(kvs->v[i - 1].pn, kvs->v[i].pn) >= 0)
+			sorted = false;
+	}
+	if (sorted)
+		return;
+	qsort(kvs->v, kvs->n, sizeof *kvs->v, aj_kv_cmp);
+	for (i = 0; i < kvs->n; i = k) {
+		for (k = i + 1; k < kvs->n && strcmp(kvs->v[k].pn, kvs->v[i].pn) == 0; k++)
+			;
+		kvs->v[n++] = kvs->v[k - 1];
+	}
+	kvs->n = n;
+}
+
+struct aj_pack {
+	char *p;   /* next free byte of the block */
+};
+
+static char *aj_put(struct aj_pack *pk, const char *s, size_t len)
+{
+	char *r = pk->p;
+
+	memcpy(r, s, len);
+	r[len] = '\0';
+	pk->p += len + 1;
+	return r;
+}
+
+static char *aj_put_str(struct aj_pack *pk, const struct alert_decoder *d,
+                        const struct aj_str *s)
+{
+	return s->set ? aj_put(pk, aj_s(d, s), s->len) : NULL;
+}
+
+static void aj_put_strv(struct aj_pack *pk, const struct alert_decoder *d,
+                        const struct aj_strv *v, char **dst)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		dst[i] = aj_put_str(pk, d, &v->v[i]);
+}
+
+static void aj_put_kvs(struct aj_pack *pk, const struct aj_kvv *kvs, struct labelset *ls)
+{
+	size_t i;
+
+	for (i = 0; i < kvs->n; i++) {
+		ls->v[i].name = aj_put(pk, kvs->v[i].pn, strlen(kvs->v[i].pn));
+		ls->v[i].value = aj_put(pk, kvs->v[i].pv, strlen(kvs->v[i].pv));
+	}
+	ls->n = ls->cap = kvs->n;
+}
+
+static size_t aj_kvs_bytes(const struct aj_kvv *kvs)
+{
+	size_t i, n = kvs->n * sizeof(struct kv);
+
+	for (i = 0; i < kvs->n; i++)
+		n += strlen(kvs->v[i].pn) + strlen(kvs->v[i].pv) + 2;
+	return n;
+}
+
+static size_t aj_strv_bytes(const struct aj_strv *v)
+{
+	size_t i, n = v->n * sizeof(char *);
+
+	for (i = 0; i < v->n; i++)
+		n += v->v[i].len + 1;
+	return n;
+}
+
+/* Alertmanager's fingerprint of a sorted label set (model.LabelSet.Fingerprint):
+ * FNV-1a 64 over names and values, each followed by 0xff. */
+static void aj_fingerprint(const struct aj_kvv *kvs, char out[17])
+{
+	uint64_t h = 14695981039346656037ULL;
+	const unsigned char *p;
+	size_t i;
+	int k;
+
+	for (i = 0; i < kvs->n; i++) {
+		for (k = 0; k < 2; k++) {
+			for (p = (const unsigned char *)(k ? kvs->v[i].pv : kvs->v[i].pn); *p; p++)
+				h = (h ^ *p) * 1099511628211ULL;
+			h = (h ^ 0xff) * 1099511628211ULL;
+		}
+	}
+	for (k = 15; k >= 0; k--, h >>= 4)
+		out[k] = "0123456789abcdef"[h & 15];
+	out[16] = '\0';
+}
+
+/* The alert just read, as one block. */
+static struct alert *aj_pack_alert(struct alert_decoder *d)
+{
+	const size_t al = sizeof(void *);
+	size_t size, head = (sizeof(struct alert) + al - 1) / al * al;
+	char fpbuf[17];
+	const char *fp, *state;
+	size_t fplen;
+	struct aj_pack pk;
+	struct alert *a;
+	char *block;
+
+	aj_kvs_finish(d, &d->labels);
+	aj_kvs_finish(d, &d->ann);
+	fp = aj_s(d, &d->fp);
+	if (!*fp) { /* e.g. an alert built by hand, then encoded */
+		aj_fingerprint(&d->labels, fpbuf);
+		fp = fpbuf;
+	}
+	fplen = strlen(fp);
+	/* arrays first (pointer aligned), then the bytes of every string */
+	size = head + aj_kvs_bytes(&d->labels) + aj_kvs_bytes(&d->ann) + aj_strv_bytes(&d->sil) +
+	       aj_strv_bytes(&d->inh) + aj_strv_bytes(&d->recv) + fplen + 1 +
+	       (d->starts.set ? d->starts.len + 1 : 0) + (d->ends.set ? d->ends.len + 1 : 0) +
+	       (d->updated.set ? d->updated.len + 1 : 0) + (d->gen.set ? d->gen.len + 1 : 0) +
+	       d->cluster_len + 1;
+	block = xmalloc(size);
+	a = (struct alert *)block;
+	memset(a, 0, sizeof *a);
+	a->packed = size;
+	pk.p = block + head;
+	a->labels.v = d->labels.n ? (struct kv *)pk.p : NULL;
+	pk.p += d->labels.n * sizeof(struct kv);
+	a->annotations.v = d->ann.n ? (struct kv *)pk.p : NULL;
+	pk.p += d->ann.n * sizeof(struct kv);
+	a->silenced_by = d->sil.n ? (char **)pk.p : NULL;
+	pk.p += d->sil.n * sizeof(char *);
+	a->inhibited_by = d->inh.n ? (char **)pk.p : NULL;
+	pk.p += d->inh.n * sizeof(char *);
+	a->receivers = d->recv.n ? (char **)pk.p : NULL;
+	pk.p += d->recv.n * sizeof(char *);
+	aj_put_kvs(&pk, &d->labels, &a->labels);
+	aj_put_kvs(&pk, &d->ann, &a->annotations);
+	aj_put_strv(&pk, d, &d->sil, a->silenced_by);
+	a->n_silenced_by = d->sil.n;
+	aj_put_strv(&pk, d, &d->inh, a->inhibited_by);
+	a->n_inhibited_by = d->inh.n;
+	aj_put_strv(&pk, d, &d->recv, a->receivers);
+	a->n_receivers = d->recv.n;
+	a->fingerprint = aj_put(&pk, fp, fplen);
+	a->starts_at = aj_put_str(&pk, d, &d->starts);
+	a->ends_at = aj_put_str(&pk, d, &d->ends);
+	a->updated_at = aj_put_str(&pk, d, &d->updated);
+	a->generator_url = aj_put_str(&pk, d, &d->gen);
+	a->cluster = aj_put(&pk, d->cluster, d->cluster_len);
+
+	/* Unknown states show as active: hiding an alert is worse than
+	 * showing one too many. "suppressed" by neither a silence nor an
+	 * inhibition (mute time intervals) counts as silenced. */
+	state = aj_s(d, &d->state_s);
+	if (strcmp(state, "suppressed") == 0)
+		a->state = a->n_silenced_by ? ALERT_SILENCED :
+		           a->n_inhibited_by ? ALERT_INHIBITED : ALERT_SILENCED;
+	else if (strcmp(state, "unprocessed") == 0)
+		a->state = ALERT_UNPROCESSED;
+	else
+		a->state = ALERT_ACTIVE;
+	if (a->starts_at && rfc3339_parse(a->starts_at, &a->starts))
+		a->starts = 0;
+	if (a->ends_at && rfc3339_parse(a->ends_at, &a->ends))
+		a->ends = 0;
+	a->severity = alert_severity_parse(labelset_get(&a->labels, "severity"));
+	return a;
+}
+
+/* One element of the array. Required, as in Alertmanager's OpenAPI spec and
+ * enough to tell an alert from an alert group: labels, fingerprint,
+ * status.state. The rest is optional, but a member of the wrong type skips
+ * the alert. *a is NULL when the element is skipped. */
+static int aj_alert(struct alert_decoder *d, struct alert **a)
+{
+	bool bad = false, have_labels = false;
+	int more;
+
+	*a = NULL;
+	if (aj_peek(d) != '{')
+		return aj_skip(d, 1);
+	buf_reset(&d->scratch);
+	d->labels.n = d->ann.n = d->sil.n = d->inh.n = d->recv.n = 0;
+	memset(&d->fp, 0, sizeof d->fp);
+	d->starts = d->ends = d->updated = d->gen = d->state_s = d->fp;
+	for (more = aj_open(d, '}'); more == 1; more = aj_next(d, '}')) {
+		struct aj_str k = {0};
+		size_t mark = d->scratch.len;
+		const char *name;
+		int rc;
+		char kind;
+
+		if (aj_key(d, &k))
+			return -1;
+		name = aj_s(d, &k);
+		d->scratch.len = mark; /* name stays readable until the next append */
+		if (strcmp(name, "labels") == 0) {
+			rc = aj_labels(d, 2, &d->labels, &bad);
+			have_labels = true;
+		} else if (strcmp(name, "annotations") == 0) {
+			if (aj_peek(d) == 'n') {
+				d->ann.n = 0;
+				rc = aj_skip(d, 2);
+			} else {
+				rc = aj_labels(d, 2, &d->ann, &bad);
+			}
+		} else if (strcmp(name, "fingerprint") == 0) {
+			rc = aj_str_value(d, 2, &d->fp, &kind);
+			if (kind != 's')
+				bad = true;
+		} else if (strcmp(name, "startsAt") == 0) {
+			rc = aj_opt(d, 2, &d->starts, &bad);
+		} else if (strcmp(name, "endsAt") == 0) {
+			rc = aj_opt(d, 2, &d->ends, &bad);
+		} else if (strcmp(name, "updatedAt") == 0) {
+			rc = aj_opt(d, 2, &d->updated, &bad);
+		} else if (strcmp(name, "generatorURL") == 0) {
+			rc = aj_opt(d, 2, &d->gen, &bad);
+		} else if (strcmp(name, "receivers") == 0) {
+			rc = aj_strv(d, 2, "name", &d->recv, &bad);
+		} else if (strcmp(name, "status") == 0) {
+			d->state_s.set = false;
+			rc = aj_status(d, 2, &bad);
+			if (!d->state_s.set)
+				bad = true;
+		} else {
+			rc = aj_skip(d, 2);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (more < 0)
+		return -1;
+	if (bad || !have_labels || !d->fp.set || !d->state_s.set)
+		return 0;
+	*a = aj_pack_alert(d);
+	return 0;
+}
+
+/* ---- the decoder -------------------------------------------------------- */
+
+struct alert_decoder *alert_decoder_new(const char *buf, size_t len, const char *cluster)
+{
+	struct alert_decoder *d = xcalloc(1, sizeof *d);
+
+	d->buf = buf;
+	d->len = buf ? len : 0;
+	d->cluster = xstrdup(cluster ? cluster : "");
+	d->cluster_len = strlen(d->cluster);
+	return d;
+}
+
+static const char *aj_kind(int c)
+{
+	switch (c) {
+	case '{': return "an object";
+	case '"': return "a string";
+	case 't': case 'f': return "a boolean";
+	case 'n': return "null";
+	default: return "a number";
+	}
+}
+
+/* Only whitespace (or NULs, as cJSON allowed) after the value. */
+static int aj_trailer(struct alert_decoder *d)
+{
+	size_t i;
+
+	for (i = d->pos; i < d->len; i++) {
+		char c = d->buf[i];
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\0')
+			return errf(d->err, "invalid JSON near byte %zu: data after the end", i);
+	}
+	return 0;
+}
+
+static int aj_step(struct alert_decoder *d, size_t max)
+{
+	size_t done = 0;
+	int c, more;
+
+	if (d->state == AJ_START) {
+		if (!d->len)
+			return errf(d->err, "invalid JSON near byte 0: empty body");
+		if (d->len >= 3 && memcmp(d->buf, "\xef\xbb\xbf", 3) == 0)
+			d->pos = 3;
+		c = aj_peek(d);
+		if (c != '[') {
+			if (aj_skip(d, 0) || aj_trailer(d))
+				return -1;
+			return errf(d->err, "expected a JSON array of alerts, got %s", aj_kind(c));
+		}
+		d->state = AJ_ARRAY;
+		if (!aj_open(d, ']')) {
+			d->state = AJ_DONE;
+			return aj_trailer(d) ? -1 : 0;
+		}
+	}
+	while (d->state == AJ_ARRAY) {
+		struct alert *a;
+
+		if (done >= max)
+			return 1;
+		if (aj_alert(d, &a))
+			return -1;
+		if (a)
+			alert_list_push(&d->out, a);
+		else
+			d->skipped++;
+		done++;
+		more = aj_next(d, ']');
+		if (more < 0)
+			return -1;
+		if (!more) {
+			d->state = AJ_DONE;
+			return aj_trailer(d) ? -1 : 0;
+		}
+	}
+	return d->state == AJ_DONE ? 0 : -1;
+}
+
+int alert_decoder_step(struct alert_decoder *d, size_t max, char err[ERR_MAX])
+{
+	int rc;
+
+	if (d->state == AJ_FAILED) {
+		errf(err, "%s", d->err);
+		return -1;
+	}
+	rc = aj_step(d, max ? max : 1);
+	if (rc < 0) {
+		d->state = AJ_FAILED;
+		alert_list_free(&d->out);
+		d->skipped = 0;
+		errf(err, "%s", d->err);
+	}
+	return rc;
+}
+
+void alert_decoder_take(struct alert_decoder *d, struct alert_list *out, size_t *skipped)
+{
+	size_t i;
+
+	if (skipped)
+		*skipped = d->skipped;
+	if (!out->n && !out->v) {
+		*out = d->out;
+		memset(&d->out, 0, sizeof d->out);
+		return;
+	}
+	xgrow(&out->v, &out->cap, out->n + d->out.n, sizeof *out->v);
+	for (i = 0; i < d->out.n; i++)
+		out->v[out->n++] = d->out.v[i];
+	d->out.n = 0;
+}
+
+void alert_decoder_free(struct alert_decoder *d)
+{
+	if (!d)
+		return;
+	alert_list_free(&d->out);
+	buf_free(&d->scratch);
+	free(d->labels.v);
+	free(d->ann.v);
+	free(d->sil.v);
+	free(d->inh.v);
+	free(d->recv.v);
+	free(d->cluster);
+	free(d);
+}
+
+/* Appends to out; on -1, out is untouched. */
+int alert_list_from_json(const char *buf, size_t len, const char *cluster,
+                         struct alert_list *out, size_t *skipped, char err[ERR_MAX])
+{
+	struct alert_decoder *d = alert_decoder_new(buf, len, cluster);
+	int rc = alert_decoder_step(d, SIZE_MAX, err);
+
+	if (skipped)
+		*skipped = 0;
+	if (rc == 0)
+		alert_decoder_take(d, out, skipped);
+	alert_decoder_free(d);
+	return rc < 0 ? -1 : 0;
+}
