@@ -47,4 +47,9 @@ void filter_free(struct filter *f);
 
 const char *matcher_op_str(enum matcher_op op);
 
+/* Compile an Alertmanager (RE2-style) regex, anchored ^(...)$, into re,
+ * refusing what would make regcomp/regexec hang or eat memory (the limits
+ * the filter's =~ uses). Returns 0 (regfree re later), or -1 with err. */
+int matcher_regcomp(regex_t *re, const char *value, char err[ERR_MAX]);
+
 #endif

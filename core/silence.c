@@ -2,9 +2,11 @@
  * /api/v2/silences, encode the POST body, read the POST answer, build a
  * silence from an alert, and decide which alerts a silence mutes. Matching
  * follows Alertmanager: a missing label is the empty string, regexes are
- * anchored; they are compiled here (POSIX ERE, "^(re)$") so this module does
- * not depend on matcher.c. Pure: no I/O. */
+ * anchored; they are compiled by matcher_regcomp() (the filter's RE2-to-ERE
+ * translation and size limits, since silences come from the network). Pure:
+ * no I/O. */
 #include "silence.h"
+#include "matcher.h"
 
 #include <regex.h>
 #include <stdio.h>
@@ -349,7 +351,6 @@ struct compiled {
 static void compiled_init(struct compiled *c, const struct silence *s)
 {
 	size_t i;
-	char *pat;
 
 	c->re = s->n_matchers ? xcalloc(s->n_matchers, sizeof *c->re) : NULL;
 	c->ok = s->n_matchers ? xcalloc(s->n_matchers, sizeof *c->ok) : NULL;
@@ -357,9 +358,9 @@ static void compiled_init(struct compiled *c, const struct silence *s)
 	for (i = 0; i < s->n_matchers; i++) {
 		if (!s->matchers[i].is_regex)
 			continue;
-		pat = xasprintf("^(%s)$", s->matchers[i].value ? s->matchers[i].value : "");
-		c->ok[i] = regcomp(&c->re[i], pat, REG_EXTENDED | REG_NOSUB) == 0;
-		free(pat);
+		/* the regex came from the network: compile it with the
+		 * filter's limits, so a hostile one cannot exhaust memory */
+		c->ok[i] = matcher_regcomp(&c->re[i], s->matchers[i].value, NULL) == 0;
 		if (!c->ok[i])
 			c->valid = false;
 	}
