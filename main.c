@@ -27,6 +27,8 @@
 static const char usage_text[] =
 	"usage: pagetty [OPTIONS]                  the console\n"
 	"       pagetty --demo                     the built-in demo, no servers needed\n"
+	"       pagetty drill SCENARIO.yaml [--speed N] [--report FILE.json]\n"
+	"                                          a runbook drill (simulated, nothing runs)\n"
 	"       pagetty alerts [--json] [FILTER...] print the merged alerts and exit\n"
 	"       pagetty slo [--json]               the SLO table; exit 1 when any SLO pages\n"
 	"       pagetty check                      readiness of every configured source\n"
@@ -113,6 +115,7 @@ static const struct command commands[] = {
 	{ "lint", cmd_lint, false },
 	{ "timeline", cmd_timeline, false },
 	{ "slo", cmd_slo, true },
+	{ "drill", cmd_drill, false },
 };
 
 int main(int argc, char **argv)
@@ -172,8 +175,6 @@ int main(int argc, char **argv)
 		if (!strcmp(sub, commands[i].name))
 			cmd = &commands[i];
 	if (sub && !cmd) {
-		if (!strcmp(sub, "drill"))
-			return usage_error("'%s' is not available in this version of pagetty", sub);
 		return usage_error("unknown command \"%s\"", sub);
 	}
 

@@ -35,5 +35,6 @@ int cmd_runbook(struct config *cfg, bool demo, int argc, char **argv);
 int cmd_timeline(struct config *cfg, bool demo, int argc, char **argv);
 int cmd_lint(struct config *cfg, bool demo, int argc, char **argv);
 int cmd_slo(struct config *cfg, bool demo, int argc, char **argv);
+int cmd_drill(struct config *cfg, bool demo, int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../core/text.h"
+#include "../datasource/drill.h"
 #include "app.h"
 #include "views.h"
 #include "walker.h"
@@ -162,14 +163,26 @@ static void app_tick_views(struct app *a)
 
 /* ---- data ---- */
 
+/* a->alerts shares the sources' alerts (alert_list_merge_ref: one more
+ * reference each, no copy), deduped and sorted. A source that answered the
+ * same as before keeps the same alert objects, so a merge that yields the
+ * very same pointers in the same order changes nothing: gen stays, and the
+ * views do not rebuild their rows. */
 static void app_merge(struct app *a)
 {
+	struct alert_list next = {0};
 	size_t i;
 
-	alert_list_clear(&a->alerts);
 	for (i = 0; i < a->n_sources; i++)
-		alert_list_merge(&a->alerts, &a->sources[i]->alerts);
-	alert_list_sort(&a->alerts);
+		alert_list_merge_ref(&next, &a->sources[i]->alerts);
+	alert_list_sort(&next);
+	if (next.n == a->alerts.n &&
+	    (!next.n || memcmp(next.v, a->alerts.v, next.n * sizeof *next.v) == 0)) {
+		alert_list_free(&next);
+		return;
+	}
+	alert_list_free(&a->alerts);
+	a->alerts = next;
 	a->gen++;
 }
 
@@ -181,6 +194,7 @@ static void app_on_update(struct source *s, void *data)
 	app_merge(a);
 	a->last_update = wall_now();
 	app_tick_views(a);
+	scorecard_view_check(a);
 }
 
 void app_refresh(struct app *a)
@@ -338,6 +352,9 @@ static void cmd_quit(struct app *a, const char *args)
 {
 	size_t n = walker_running(a);
 	char *q;
+
+	if (strcmp(args, "!") != 0 && scorecard_view_before_quit(a))
+		return;
 
 	if (!n || !strcmp(args, "!")) {
 		walker_quit(a);
@@ -653,7 +670,8 @@ static void app_draw_header(struct app *a, int w)
 	x += tui_put(0, x, TUI_HEADER, "pagetty", -1);
 	if (a->demo) {
 		x += tui_put(0, x, TUI_HEADER, " ", -1);
-		x += tui_put(0, x, TUI_DEMO, " DEMO ", -1);
+		x += tui_put(0, x, TUI_DEMO, drill_source_find(a->sources, a->n_sources) ?
+		             " DRILL " : " DEMO ", -1);
 	}
 	for (i = 0; i < a->n_sources && x < w; i++) {
 		const struct source *s = a->sources[i];
@@ -745,7 +763,8 @@ void app_draw(struct app *a)
 		len = snprintf(msg, sizeof msg, "terminal too small (%dx%d), need %dx%d",
 		               cols, rows, APP_MIN_COLS, APP_MIN_ROWS);
 		if (a->demo)
-			tui_put(0, 0, TUI_DEMO, " DEMO ", -1);
+			tui_put(0, 0, TUI_DEMO, drill_source_find(a->sources, a->n_sources) ?
+			        " DRILL " : " DEMO ", -1);
 		tui_put(rows / 2, len < cols ? (cols - len) / 2 : 0, TUI_BOLD, msg, cols);
 		tui_end();
 		return;

@@ -97,6 +97,7 @@ struct app {
 
 	uint64_t refresh_timer, tick_timer;
 	struct walker_set *walkers; /* owned through walker.c: runbook walk sessions */
+	bool drill_scored;       /* drill: the scorecard has been shown once */
 	bool dirty;
 	bool quit;
 	int exit_code;

@@ -19,6 +19,7 @@ extern const struct view_ops signals_view;     /* signals.c */
 extern const struct view_ops prompt_view;      /* prompt.c */
 extern const struct view_ops confirm_view;     /* prompt.c */
 extern const struct view_ops timeline_view;    /* timeline.c */
+extern const struct view_ops scorecard_view;   /* scorecard.c */
 
 void alerts_view_open(struct app *a);
 /* The alert the Alerts view has selected (borrowed from a->alerts), or NULL. */
@@ -48,6 +49,13 @@ int slo_view_header(struct app *a, int y, int x, int w);
 
 /* The current incident's timeline (the alert whose runbook opened last). */
 void timeline_view_open(struct app *a);
+
+/* The drill scorecard overlay (scorecard.c): open it; open it once when
+ * the drill is over (called on every update); before quitting a drill,
+ * open it instead and return true (the next q quits). */
+void scorecard_view_open(struct app *a);
+void scorecard_view_check(struct app *a);
+bool scorecard_view_before_quit(struct app *a);
 
 /* A one-line prompt on the status row. submit returns 0 to close, -1
  * with err to stay open showing err, or 1 when it closed the prompt itself

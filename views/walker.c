@@ -12,6 +12,7 @@
 
 #include "../core/template.h"
 #include "../core/text.h"
+#include "../datasource/drill.h"
 #include "../datasource/prometheus.h"
 #include "../exec/job.h"
 #include "views.h"
@@ -40,6 +41,23 @@ static struct walker_set *walker_set_of(struct app *a)
 }
 
 static void walker_timer_arm(struct app *a);
+
+/* The drill source when this is a drill, else NULL. */
+static struct source *walker_drill(struct app *a)
+{
+	return drill_source_find(a->sources, a->n_sources);
+}
+
+static enum drill_sec walker_drill_sec(enum rb_kind k)
+{
+	switch (k) {
+	case RB_VERIFY:
+	case RB_TRIAGE: return DRILL_SEC_TRIAGE;
+	case RB_MITIGATION: return DRILL_SEC_MITIGATION;
+	case RB_ESCALATION: return DRILL_SEC_ESCALATION;
+	default: return DRILL_SEC_OTHER;
+	}
+}
 
 /* ---- timeline ---- */
 
@@ -140,6 +158,8 @@ struct walker *walker_get(struct app *a, const struct alert *alert)
 	tl = walker_tl(w);
 	if (tl)
 		walker_tl_err(w, timeline_alert_opened(tl, w->alert, err), err);
+	if (walker_drill(a))
+		drill_source_runbook(walker_drill(a), alert_name(alert));
 	return w;
 }
 
@@ -182,6 +202,8 @@ static void walk_run_free(struct walk_run *r)
 {
 	if (!r)
 		return;
+	if (r->drill_timer && r->w)
+		loop_del_timer(r->w->app->loop, r->drill_timer);
 	free(r->command);
 	free(r->lang);
 	walk_out_free(&r->out);
@@ -327,6 +349,51 @@ static void walker_start_job(struct walker *w, struct walk_run *r, int64_t timeo
 	}
 }
 
+/* Drill: the canned answer shows after its delay; nothing runs. */
+static void walker_drill_fire(struct loop *l, void *data)
+{
+	struct walk_run *r = data;
+	struct source *src;
+	const struct drill_canned *c;
+	const char *out = "(no output in this drill)\n";
+
+	(void)l;
+	r->drill_timer = 0;
+	src = r->w ? walker_drill(r->w->app) : NULL;
+	c = src ? drill_canned_find(drill_source_drill(src), r->command) : NULL;
+	if (c)
+		out = c->output;
+	walk_out_append(&r->out, out, strlen(out));
+	if (*out && out[strlen(out) - 1] != '\n')
+		walk_out_append(&r->out, "\n", 1);
+	if (src) {
+		char *title = walker_step_title(r->w, r->section, r->step);
+
+		drill_source_answered(src, title, r->command, r->rollback, r->exit_code);
+		free(title);
+	}
+	walker_finish(r);
+}
+
+static void walker_start_drill(struct walker *w, struct walk_run *r, struct source *src)
+{
+	const struct rb_section *sec = &w->rb.sections[r->section];
+	const struct rb_step *st = &sec->steps[r->step];
+	const struct rb_block *b = walk_runnable(st);
+	struct drill_reply rep;
+	char *title = walker_step_title(w, r->section, r->step);
+	int rev = st->has_rev ? (int)st->rev : b && b->has_rev ? (int)b->rev : 0;
+
+	drill_source_run(src, alert_name(w->alert), walker_drill_sec(sec->kind), title, r->command,
+	                 rev, r->rollback, &rep);
+	free(title);
+	r->demo = true;
+	r->exit_code = rep.exit_code;
+	r->drill_timer = loop_add_timer(w->app->loop, rep.delay_ms, walker_drill_fire, r);
+	walker_timer_arm(w->app);
+	app_dirty(w->app);
+}
+
 /* Start now (confirmations done). */
 static void walker_start(struct walker *w, int section, int step, bool rollback)
 {
@@ -371,6 +438,10 @@ static void walker_start(struct walker *w, int section, int step, bool rollback)
 	r->command = code;
 	r->running = true;
 	r->started_ms = now_ms();
+	if (walker_drill(w->app)) {
+		walker_start_drill(w, r, walker_drill(w->app));
+		return;
+	}
 	if (w->app->demo) {
 		char *msg = xasprintf("(demo: commands are not executed; this would run: %s)\n", code);
 
@@ -492,6 +563,12 @@ bool walker_cancel(struct walker *w, int section, int step)
 		any = true;
 		if (r->job) {
 			job_cancel(r->job);
+		} else if (r->drill_timer) {
+			loop_del_timer(w->app->loop, r->drill_timer);
+			r->drill_timer = 0;
+			r->cancelled = true;
+			r->exit_code = -1;
+			walker_finish(r);
 		} else if (r->prom_id) {
 			prom_cancel(s->prom, r->prom_id);
 			r->prom_id = 0;
@@ -513,6 +590,12 @@ void walker_toggle(struct walker *w, int section, int step)
 	if (!w->have_rb || walk_index(&w->walk, section, step) == (size_t)-1)
 		return;
 	done = walk_toggle(&w->walk, section, step);
+	if (walker_drill(w->app)) {
+		title = walker_step_title(w, section, step);
+		drill_source_step_done(walker_drill(w->app), alert_name(w->alert),
+		                       walker_drill_sec(w->rb.sections[section].kind), title, done);
+		free(title);
+	}
 	tl = walker_tl(w);
 	if (!tl)
 		return;
@@ -527,12 +610,25 @@ bool walker_escalation(const struct walker *w, int section, int step, bool *due,
                        int64_t *remaining_ms, int64_t *elapsed_ms)
 {
 	const struct rb_step *st;
+	struct source *src;
 
 	if (!w->have_rb || walk_index(&w->walk, section, step) == (size_t)-1)
 		return false;
 	st = &w->rb.sections[section].steps[step];
 	if (w->rb.sections[section].kind != RB_ESCALATION || st->escalate_after_ms <= 0)
 		return false;
+	src = walker_drill(w->app);
+	if (src) {
+		/* a drill's clock runs `speed` times faster: count in scenario
+		 * time (shifted so that no time is <= 0, "unknown") */
+		double now = wall_now(), v = drill_source_now(src) + 1e9;
+		double speed = drill_source_drill(src)->speed;
+
+		*due = walk_escalation(w->alert->starts > 0 ? v - (now - w->alert->starts) * speed : 0,
+		                       v - (now - w->opened) * speed, st->escalate_after_ms, v,
+		                       remaining_ms, elapsed_ms);
+		return true;
+	}
 	*due = walk_escalation(w->alert->starts, w->opened, st->escalate_after_ms, wall_now(),
 	                       remaining_ms, elapsed_ms);
 	return true;
@@ -691,7 +787,7 @@ static void walker_cancel_queries(struct app *a)
 		for (k = 0; w->have_rb && k < 2 * w->walk.n_steps; k++) {
 			struct walk_run *r = w->runs[k];
 
-			if (r && r->running && r->prom_id)
+			if (r && r->running && (r->prom_id || r->drill_timer))
 				walker_cancel(w, r->section, r->step);
 		}
 	}

@@ -32,6 +32,7 @@ struct walk_run {
 	struct walk_out out;     /* owned: raw output (promql: the table as text) */
 	struct job *job;         /* borrowed while the job runs, else NULL */
 	uint64_t prom_id;        /* query in flight, 0 none */
+	uint64_t drill_timer;    /* drill: the canned answer's delay timer, 0 none */
 	bool running, timed_out, cancelled, truncated, demo;
 	int exit_code;           /* -1 when killed or never started */
 	int signal;              /* terminating signal, 0 none */

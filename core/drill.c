@@ -1,0 +1,711 @@
+/* drill.c: the drill scenario parser (see drill.h, docs/drills.md). libyaml
+ * loads the document; a walk over its nodes checks every key and value and
+ * reports the first problem as FILE:LINE:COL. Unknown keys are errors, so a
+ * typo in a drill never silently turns into a drill that cannot be won. */
+#include "drill.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "duration.h"
+
+#define DRILL_READ_MAX (4u << 20)
+
+#define DRILL_MAX_TOTAL_POINTS 200000 /* over all curves (aliases can repeat one) */
+
+struct dp {
+	yaml_document_t *doc;
+	const char *file;
+	char *err;
+	size_t points;                     /* points parsed so far, all curves */
+};
+
+static int dp_err(struct dp *p, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int dp_err(struct dp *p, const yaml_node_t *n, const char *fmt, ...)
+{
+	char msg[ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return errf(p->err, "%s:%zu:%zu: %s", p->file, n ? n->start_mark.line + 1 : 1,
+	            n ? n->start_mark.column + 1 : 1, msg);
+}
+
+static yaml_node_t *dp_node(struct dp *p, int id)
+{
+	return yaml_document_get_node(p->doc, id);
+}
+
+static const char *dp_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int dp_str(struct dp *p, const yaml_node_t *n, const char *what, char **out)
+{
+	const char *s = dp_scalar(n);
+
+	if (!s)
+		return dp_err(p, n, "%s: expected a string", what);
+	if (strlen(s) != n->data.scalar.length)
+		return dp_err(p, n, "%s: NUL byte in string", what);
+	free(*out);
+	*out = xstrdup(s);
+	return 0;
+}
+
+/* A time: "5m", "90s", "1h30m", a bare number (seconds), a leading '-' for
+ * before the drill began, or "never". */
+static int dp_time(struct dp *p, const yaml_node_t *n, const char *what, bool allow_never,
+                   double *out)
+{
+	const char *s = dp_scalar(n);
+	char derr[ERR_MAX];
+	int64_t ms;
+	bool neg = false;
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return dp_err(p, n, "%s: expected a duration like 5m", what);
+	if (allow_never && !strcmp(s, "never")) {
+		*out = DRILL_NEVER;
+		return 0;
+	}
+	v = strtod(s, &end);
+	if (end != s && *end == '\0') {
+		if (!isfinite(v) || fabs(v) > 1e9)
+			return dp_err(p, n, "%s: %s is out of range", what, s);
+		*out = v;
+		return 0;
+	}
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	if (duration_parse(s, &ms, derr) < 0)
+		return dp_err(p, n, "%s: %s", what, derr);
+	*out = (neg ? -1.0 : 1.0) * (double)ms / 1000.0;
+	return 0;
+}
+
+static int dp_num(struct dp *p, const yaml_node_t *n, const char *what, double lo, double hi,
+                  double *out)
+{
+	const char *s = dp_scalar(n);
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return dp_err(p, n, "%s: expected a number", what);
+	v = strtod(s, &end);
+	if (end != s && (*end == 'x' || *end == 'X') && end[1] == '\0')
+		end++; /* speed: 10x */
+	if (end == s || *end || !isfinite(v))
+		return dp_err(p, n, "%s: expected a number, not \"%.40s\"", what, s);
+	if (v < lo || v > hi)
+		return dp_err(p, n, "%s: %g is out of range [%g, %g]", what, v, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int dp_regex(struct dp *p, const yaml_node_t *n, const char *what, const char *pat,
+                    regex_t *re)
+{
+	char msg[128];
+	int rc = regcomp(re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+
+	if (rc != 0) {
+		regerror(rc, re, msg, sizeof msg); /* a failed regcomp holds nothing to free */
+		return dp_err(p, n, "%s: bad regex: %s", what, msg);
+	}
+	return 0;
+}
+
+/* Iterate a mapping: for each pair, k is the key string, v the value. */
+#define DP_MAP_EACH(p, map, pair, k, kn, v)                                            \
+	for (yaml_node_pair_t *pair = (map)->data.mapping.pairs.start;                  \
+	     pair < (map)->data.mapping.pairs.top &&                                     \
+	     ((kn) = dp_node(p, pair->key), (v) = dp_node(p, pair->value),               \
+	      (k) = dp_scalar(kn) ? dp_scalar(kn) : "", 1);                              \
+	     pair++)
+
+static int dp_expect(struct dp *p, const yaml_node_t *n, yaml_node_type_t t, const char *what)
+{
+	static const char *names[] = { "nothing", "a string", "a list", "a mapping" };
+
+	if (!n || n->type != t)
+		return dp_err(p, n, "%s: expected %s", what, names[t]);
+	return 0;
+}
+
+static size_t dp_seq_len(const yaml_node_t *n)
+{
+	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+static int dp_labels(struct dp *p, const yaml_node_t *n, const char *what, struct labelset *ls)
+{
+	const yaml_node_t *kn, *v;
+	const char *k;
+
+	if (dp_expect(p, n, YAML_MAPPING_NODE, what) < 0)
+		return -1;
+	DP_MAP_EACH(p, n, pair, k, kn, v) {
+		const char *s = dp_scalar(v);
+
+		if (!dp_scalar(kn) || !*k)
+			return dp_err(p, kn, "%s: names must be strings", what);
+		if (!s)
+			return dp_err(p, v, "%s.%s: expected a string", what, k);
+		labelset_set(ls, k, s);
+	}
+	return 0;
+}
+
+/* resolve_on: {mitigation: "..."} */
+static int dp_mitigation(struct dp *p, const yaml_node_t *n, const char *what, char **out)
+{
+	const yaml_node_t *kn, *v;
+	const char *k;
+
+	if (n && n->type == YAML_SCALAR_NODE)
+		return dp_str(p, n, what, out);
+	if (dp_expect(p, n, YAML_MAPPING_NODE, what) < 0)
+		return -1;
+	DP_MAP_EACH(p, n, pair, k, kn, v) {
+		if (strcmp(k, "mitigation") != 0)
+			return dp_err(p, kn, "%s: unknown key \"%.40s\" (want mitigation)", what, k);
+		if (dp_str(p, v, what, out) < 0)
+			return -1;
+	}
+	if (!*out || !**out)
+		return dp_err(p, n, "%s: mitigation is empty", what);
+	return 0;
+}
+
+static int dp_alert(struct dp *p, const yaml_node_t *n, struct drill_alert *a)
+{
+	const yaml_node_t *kn, *v;
+	const char *k;
+	bool have_fire = false;
+	char *on = NULL;
+
+	a->fire_at = 0;
+	a->resolve_at = DRILL_NEVER;
+	a->line = (int)n->start_mark.line + 1;
+	a->col = (int)n->start_mark.column + 1;
+	if (dp_expect(p, n, YAML_MAPPING_NODE, "alert") < 0)
+		return -1;
+	DP_MAP_EACH(p, n, pair, k, kn, v) {
+		int rc;
+
+		if (!strcmp(k, "name"))
+			rc = dp_str(p, v, "alert name", &a->name);
+		else if (!strcmp(k, "labels"))
+			rc = dp_labels(p, v, "labels", &a->labels);
+		else if (!strcmp(k, "annotations"))
+			rc = dp_labels(p, v, "annotations", &a->annotations);
+		else if (!strcmp(k, "fire_at"))
+			rc = dp_time(p, v, "fire_at", true, &a->fire_at), have_fire = true;
+		else if (!strcmp(k, "resolve_at"))
+			rc = dp_time(p, v, "resolve_at", true, &a->resolve_at);
+		else if (!strcmp(k, "resolve_on"))
+			rc = dp_mitigation(p, v, "resolve_on", &on);
+		else
+			rc = dp_err(p, kn, "alert: unknown key \"%.40s\"", k);
+		if (rc < 0)
+			goto fail;
+	}
+	if (!a->name && labelset_get(&a->labels, "alertname"))
+		a->name = xstrdup(labelset_get(&a->labels, "alertname"));
+	if (!a->name || !*a->name) {
+		dp_err(p, n, "alert: name is required");
+		goto fail;
+	}
+	labelset_set(&a->labels, "alertname", a->name);
+	labelset_sort(&a->labels);
+	if (!have_fire)
+		a->fire_at = 0;
+	if (a->resolve_at != DRILL_NEVER && a->resolve_at <= a->fire_at) {
+		dp_err(p, n, "alert %.60s: resolve_at must come after fire_at", a->name);
+		goto fail;
+	}
+	if (on && dp_regex(p, n, "resolve_on", on, &a->resolve_re) < 0)
+		goto fail;
+	a->resolve_on = on;
+	return 0;
+fail:
+	free(on);
+	return -1;
+}
+
+static int dp_point_cmp(const void *x, const void *y)
+{
+	const struct drill_point *a = x, *b = y;
+
+	return a->t < b->t ? -1 : a->t > b->t;
+}
+
+static int dp_curve(struct dp *p, const yaml_node_t *n, struct drill_curve *c)
+{
+	const yaml_node_t *kn, *v;
+	const char *k;
+	size_t i;
+
+	if (dp_expect(p, n, YAML_MAPPING_NODE, "metric") < 0)
+		return -1;
+	DP_MAP_EACH(p, n, pair, k, kn, v) {
+		int rc = 0;
+
+		if (!strcmp(k, "series") || !strcmp(k, "query")) {
+			if (c->name)
+				return dp_err(p, kn, "metric: give series or query, not both");
+			rc = dp_str(p, v, k, &c->name);
+		} else if (!strcmp(k, "noise")) {
+			rc = dp_num(p, v, "noise", 0, 10, &c->noise);
+		} else if (!strcmp(k, "points")) {
+			if (dp_expect(p, v, YAML_SEQUENCE_NODE, "points") < 0)
+				return -1;
+			if (dp_seq_len(v) == 0 || dp_seq_len(v) > DRILL_MAX_POINTS)
+				return dp_err(p, v, "points: 1 to %d [t, value] pairs", DRILL_MAX_POINTS);
+			p->points += dp_seq_len(v);
+			if (p->points > DRILL_MAX_TOTAL_POINTS)
+				return dp_err(p, v, "points: more than %d in all curves",
+				              DRILL_MAX_TOTAL_POINTS);
+			free(c->pts);
+			c->n = 0;
+			c->pts = xcalloc(dp_seq_len(v), sizeof *c->pts);
+			for (i = 0; i < dp_seq_len(v); i++) {
+				const yaml_node_t *pt = dp_node(p, v->data.sequence.items.start[i]);
+
+				if (!pt || pt->type != YAML_SEQUENCE_NODE || dp_seq_len(pt) != 2)
+					return dp_err(p, pt, "points: each point is [t, value]");
+				if (dp_time(p, dp_node(p, pt->data.sequence.items.start[0]), "point time",
+				            false, &c->pts[i].t) < 0 ||
+				    dp_num(p, dp_node(p, pt->data.sequence.items.start[1]), "point value",
+				           -1e15, 1e15, &c->pts[i].v) < 0)
+					return -1;
+				c->n++;
+			}
+			qsort(c->pts, c->n, sizeof *c->pts, dp_point_cmp);
+		} else {
+			rc = dp_err(p, kn, "metric: unknown key \"%.40s\"", k);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (!c->name || !*c->name)
+		return dp_err(p, n, "metric: series or query is required");
+	if (!c->n)
+		return dp_err(p, n, "metric %.60s: points are required", c->name);
+	return 0;
+}
+
+static int dp_canned(struct dp *p, const yaml_node_t *n, struct drill_canned *c)
+{
+	const yaml_node_t *kn, *v;
+	const char *k;
+	double ex = 0;
+	enum drill_match match = DRILL_MATCH_EXACT;
+
+	c->output = xstrdup("");
+	if (dp_expect(p, n, YAML_MAPPING_NODE, "canned") < 0)
+		return -1;
+	DP_MAP_EACH(p, n, pair, k, kn, v) {
+		int rc = 0;
+
+		if (!strcmp(k, "match")) {
+			const char *s = dp_scalar(v);
+
+			if (s && !strcmp(s, "exact"))
+				match = DRILL_MATCH_EXACT;
+			else if (s && !strcmp(s, "regex"))
+				match = DRILL_MATCH_REGEX;
+			else
+				rc = dp_err(p, v, "match: exact or regex");
+		} else if (!strcmp(k, "command")) {
+			rc = dp_str(p, v, "command", &c->command);
+		} else if (!strcmp(k, "output")) {
+			rc = dp_str(p, v, "output", &c->output);
+		} else if (!strcmp(k, "exit")) {
+			rc = dp_num(p, v, "exit", 0, 255, &ex);
+			c->exit_code = (int)ex;
+		} else if (!strcmp(k, "delay")) {
+			rc = dp_time(p, v, "delay", false, &c->delay);
+			if (!rc && (c->delay < 0 || c->delay > 600))
+				rc = dp_err(p, v, "delay: 0 to 10m");
+		} else {
+			rc = dp_err(p, kn, "canned: unknown key \"%.40s\"", k);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (!c->command || !*c->command)
+		return dp_err(p, n, "canned: command is required");
+	if (match == DRILL_MATCH_REGEX) {
+		char msg[128];
+		int rc = regcomp(&c->re, c->command, REG_EXTENDED | REG_NOSUB);
+
+		if (rc != 0) {
+			regerror(rc, &c->re, msg, sizeof msg);
+			return dp_err(p, n, "canned: bad regex: %s", msg);
+		}
+	}
+	c->match = match; /* only now is there a regex to free */
+	return 0;
+}
+
+/* {at: 5m, fire: X} | {on_mitigation: "re", worsen: curve, factor: 3} ... */
+static int dp_inject(struct dp *p, const yaml_node_t *n, struct drill_inject *in)
+{
+	const yaml_node_t *kn, *v;
+	const char *k;
+	int actions = 0;
+	bool have_at = false;
+	char *on = NULL;
+
+	in->at = DRILL_NEVER;
+	in->factor = 2;
+	in->line = (int)n->start_mark.line + 1;
+	in->col = (int)n->start_mark.column + 1;
+	if (dp_expect(p, n, YAML_MAPPING_NODE, "inject") < 0)
+		return -1;
+	DP_MAP_EACH(p, n, pair, k, kn, v) {
+		int rc = 0;
+
+		if (!strcmp(k, "at")) {
+			rc = dp_time(p, v, "at", false, &in->at);
+			have_at = true;
+		} else if (!strcmp(k, "on_mitigation")) {
+			rc = dp_str(p, v, "on_mitigation", &on);
+		} else if (!strcmp(k, "fire") || !strcmp(k, "resolve") || !strcmp(k, "worsen")) {
+			in->action = k[0] == 'f' ? DRILL_FIRE : k[0] == 'r' ? DRILL_RESOLVE : DRILL_WORSEN;
+			rc = dp_str(p, v, k, &in->target);
+			actions++;
+		} else if (!strcmp(k, "factor")) {
+			rc = dp_num(p, v, "factor", 0, 1e6, &in->factor);
+		} else {
+			rc = dp_err(p, kn, "inject: unknown key \"%.40s\"", k);
+		}
+		if (rc < 0)
+			goto fail;
+	}
+	if (have_at == !!on) {
+		dp_err(p, n, "inject: give exactly one of at or on_mitigation");
+		goto fail;
+	}
+	if (actions != 1) {
+		dp_err(p, n, "inject: give exactly one of fire, resolve or worsen");
+		goto fail;
+	}
+	if (on) {
+		if (!*on) {
+			dp_err(p, n, "inject: on_mitigation is empty");
+			goto fail;
+		}
+		if (dp_regex(p, n, "on_mitigation", on, &in->on_re) < 0)
+			goto fail;
+	}
+	in->on_mitigation = on;
+	return 0;
+fail:
+	free(on);
+	return -1;
+}
+
+/* Parse a list key into a growable array with a per-item parser. */
+#define DP_LIST(p, v, what, arr, n, fn)                                                  \
+	do {                                                                              \
+		size_t i_;                                                                \
+		if (dp_expect(p, v, YAML_SEQUENCE_NODE, what) < 0)                        \
+			goto fail;                                                        \
+		if (dp_seq_len(v) > DRILL_MAX_ITEMS) {                                    \
+			dp_err(p, v, "%s: more than %d items", what, DRILL_MAX_ITEMS);     \
+			goto fail;                                                        \
+		}                                                                         \
+		if (arr)                                                                  \
+			{ dp_err(p, v, "%s: given twice", what); goto fail; }              \
+		arr = xcalloc(dp_seq_len(v) + 1, sizeof *(arr));                          \
+		for (i_ = 0; i_ < dp_seq_len(v); i_++) {                                  \
+			n++;                                                              \
+			if (fn(p, dp_node(p, v->data.sequence.items.start[i_]), &(arr)[i_]) < 0) \
+				goto fail;                                                \
+		}                                                                         \
+	} while (0)
+
+static int dp_check_refs(struct dp *p, struct drill *d, const yaml_node_t *root)
+{
+	size_t i, k;
+
+	for (i = 0; i < d->n_alerts; i++)
+		for (k = 0; k < i; k++)
+			if (!strcmp(d->alerts[i].name, d->alerts[k].name) &&
+			    labelset_equal(&d->alerts[i].labels, &d->alerts[k].labels))
+				return errf(p->err, "%s:%d:%d: alert %.60s is given twice", p->file,
+				            d->alerts[i].line, d->alerts[i].col, d->alerts[i].name);
+	for (i = 0; i < d->n_injects; i++) {
+		struct drill_inject *in = &d->injects[i];
+
+		if (in->action == DRILL_WORSEN) {
+			if (!drill_curve_find(d, in->target))
+				return errf(p->err, "%s:%d:%d: inject: no metric named %.60s", p->file,
+				            in->line, in->col, in->target);
+			continue;
+		}
+		if (drill_alert_find(d, in->target) < 0)
+			return errf(p->err, "%s:%d:%d: inject: no alert named %.60s", p->file, in->line,
+			            in->col, in->target);
+	}
+	(void)root;
+	return 0;
+}
+
+int drill_parse(struct drill *d, const char *buf, size_t len, const char *file,
+                char err[ERR_MAX])
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct dp p = { &doc, file ? file : "drill", err, 0 };
+	yaml_node_t *root, *kn, *v;
+	const char *k;
+	bool have_doc = false;
+
+	memset(d, 0, sizeof *d);
+	d->speed = 1;
+	d->duration = 3600;
+	if (!yaml_parser_initialize(&parser))
+		return errf(err, "%s: out of memory", p.file);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		errf(err, "%s:%zu:%zu: %s", p.file, parser.problem_mark.line + 1,
+		     parser.problem_mark.column + 1, parser.problem ? parser.problem : "bad YAML");
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	have_doc = true;
+	yaml_parser_delete(&parser);
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		errf(err, "%s:1:1: empty scenario", p.file);
+		goto fail;
+	}
+	if (dp_expect(&p, root, YAML_MAPPING_NODE, "scenario") < 0)
+		goto fail;
+	d->file = xstrdup(p.file);
+	d->description = xstrdup("");
+	DP_MAP_EACH(&p, root, pair, k, kn, v) {
+		int rc = 0;
+
+		if (!strcmp(k, "name"))
+			rc = dp_str(&p, v, "name", &d->name);
+		else if (!strcmp(k, "description"))
+			rc = dp_str(&p, v, "description", &d->description);
+		else if (!strcmp(k, "duration"))
+			rc = dp_time(&p, v, "duration", false, &d->duration);
+		else if (!strcmp(k, "speed"))
+			rc = dp_num(&p, v, "speed", 1, 10000, &d->speed);
+		else if (!strcmp(k, "escalate_by"))
+			rc = dp_time(&p, v, "escalate_by", false, &d->escalate_by);
+		else if (!strcmp(k, "alerts"))
+			DP_LIST(&p, v, "alerts", d->alerts, d->n_alerts, dp_alert);
+		else if (!strcmp(k, "metrics"))
+			DP_LIST(&p, v, "metrics", d->curves, d->n_curves, dp_curve);
+		else if (!strcmp(k, "canned"))
+			DP_LIST(&p, v, "canned", d->canned, d->n_canned, dp_canned);
+		else if (!strcmp(k, "inject"))
+			DP_LIST(&p, v, "inject", d->injects, d->n_injects, dp_inject);
+		else
+			rc = dp_err(&p, kn, "unknown key \"%.40s\"", k);
+		if (rc < 0)
+			goto fail;
+	}
+	if (!d->name || !*d->name) {
+		dp_err(&p, root, "name is required");
+		goto fail;
+	}
+	if (d->duration <= 0) {
+		dp_err(&p, root, "duration must be positive");
+		goto fail;
+	}
+	if (d->n_alerts == 0) {
+		dp_err(&p, root, "alerts: at least one alert is required");
+		goto fail;
+	}
+	if (dp_check_refs(&p, d, root) < 0)
+		goto fail;
+	/* An alert that an inject fires and that has no fire_at of its own
+	 * waits for the inject. */
+	for (size_t i = 0; i < d->n_injects; i++) {
+		long ai;
+
+		if (d->injects[i].action != DRILL_FIRE)
+			continue;
+		ai = drill_alert_find(d, d->injects[i].target);
+		if (ai >= 0 && d->alerts[ai].fire_at == 0)
+			d->alerts[ai].fire_at = DRILL_NEVER;
+	}
+	yaml_document_delete(&doc);
+	return 0;
+fail:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	drill_free(d);
+	return -1;
+}
+
+int drill_load(struct drill *d, const char *path, char err[ERR_MAX])
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	if (read_file(path, DRILL_READ_MAX, &buf, &len, err) < 0)
+		return -1;
+	rc = drill_parse(d, buf, len, path, err);
+	free(buf);
+	return rc;
+}
+
+void drill_free(struct drill *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->n_alerts; i++) {
+		struct drill_alert *a = &d->alerts[i];
+
+		free(a->name);
+		labelset_free(&a->labels);
+		labelset_free(&a->annotations);
+		if (a->resolve_on)
+			regfree(&a->resolve_re);
+		free(a->resolve_on);
+	}
+	for (i = 0; i < d->n_curves; i++) {
+		free(d->curves[i].name);
+		free(d->curves[i].pts);
+	}
+	for (i = 0; i < d->n_canned; i++) {
+		if (d->canned[i].match == DRILL_MATCH_REGEX)
+			regfree(&d->canned[i].re);
+		free(d->canned[i].command);
+		free(d->canned[i].output);
+	}
+	for (i = 0; i < d->n_injects; i++) {
+		if (d->injects[i].on_mitigation)
+			regfree(&d->injects[i].on_re);
+		free(d->injects[i].on_mitigation);
+		free(d->injects[i].target);
+	}
+	free(d->alerts);
+	free(d->curves);
+	free(d->canned);
+	free(d->injects);
+	free(d->file);
+	free(d->name);
+	free(d->description);
+	memset(d, 0, sizeof *d);
+}
+
+/* Compare ignoring leading/trailing blanks and runs of blanks. */
+static bool drill_same_command(const char *a, const char *b)
+{
+	for (;;) {
+		while (isspace((unsigned char)*a))
+			a++;
+		while (isspace((unsigned char)*b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		while (*a && *b && !isspace((unsigned char)*a) && *a == *b) {
+			a++;
+			b++;
+		}
+		if ((*a && !isspace((unsigned char)*a)) || (*b && !isspace((unsigned char)*b)))
+			return false;
+	}
+}
+
+const struct drill_canned *drill_canned_find(const struct drill *d, const char *command)
+{
+	size_t i;
+
+	if (!command)
+		return NULL;
+	for (i = 0; i < d->n_canned; i++) {
+		const struct drill_canned *c = &d->canned[i];
+
+		if (c->match == DRILL_MATCH_EXACT ? drill_same_command(c->command, command)
+		                                  : regexec(&c->re, command, 0, NULL, 0) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+bool drill_pattern_match(const char *pattern, const regex_t *re, const char *step,
+                         const char *command)
+{
+	if (step && !strcasecmp(pattern, step))
+		return true;
+	if (step && regexec(re, step, 0, NULL, 0) == 0)
+		return true;
+	return command && regexec(re, command, 0, NULL, 0) == 0;
+}
+
+double drill_curve_at(const struct drill_curve *c, double t)
+{
+	size_t lo = 0, hi;
+
+	if (!c->n)
+		return 0;
+	if (t <= c->pts[0].t)
+		return c->pts[0].v;
+	if (t >= c->pts[c->n - 1].t)
+		return c->pts[c->n - 1].v;
+	hi = c->n - 1;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->pts[mid].t <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (c->pts[hi].t == c->pts[lo].t)
+		return c->pts[hi].v;
+	return c->pts[lo].v + (c->pts[hi].v - c->pts[lo].v) * (t - c->pts[lo].t) /
+	                          (c->pts[hi].t - c->pts[lo].t);
+}
+
+const struct drill_curve *drill_curve_find(const struct drill *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_curves; i++)
+		if (!strcmp(d->curves[i].name, name))
+			return &d->curves[i];
+	return NULL;
+}
+
+long drill_alert_find(const struct drill *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_alerts; i++)
+		if (!strcmp(d->alerts[i].name, name))
+			return (long)i;
+	return -1;
+}
