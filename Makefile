@@ -3,6 +3,8 @@
 #   make run        install missing build deps, build, start the demo
 #   make test       install what tests need, build, run every suite
 #   make asan       build with AddressSanitizer + UBSan into build-asan/
+#   make test-asan  build-asan, then the unit, console, hostile and walker
+#                   suites under ASan+UBSan (make test runs them too)
 #   make install PREFIX=/usr/local   /   make uninstall
 
 PREFIX  ?= /usr/local
@@ -70,7 +72,8 @@ run: deps
 test: 
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory all unit
-	@tests/run
+	@$(MAKE) --no-print-directory asan
+	@tests/run --asan
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
@@ -109,8 +112,8 @@ FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -I. -O1 -g $(FUZZ_
 # Only the parsers under test and what they use, so a module still being
 # written elsewhere in core/ cannot break the fuzz build.
 FUZZ_LIB_SRCS := core/util.c core/labels.c core/text.c core/duration.c \
-                 core/matcher.c core/alert.c core/silence.c \
-                 $(sort $(wildcard core/config*.c core/runbook*.c))
+                 $(sort $(wildcard core/alert*.c core/silence*.c core/matcher*.c \
+                                   core/config*.c core/runbook*.c))
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_LIB      := $(FUZZ_BUILD)/libpagetty-fuzz.a
 FUZZ_SRCS     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -156,3 +159,16 @@ bench:
 	python3 bench/bench.py
 
 .PHONY: bench
+
+# ---- test-asan: the unit and e2e suites on the ASan+UBSan build --------------
+#   make test-asan   build build-asan/ (pagetty + unit tests), then run the unit,
+#                    console, hostile and walker suites on it; any sanitizer
+#                    report aborts the binary and fails its suite.
+test-asan:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory asan
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  BUILD=build-asan PAGETTY=build-asan/pagetty tests/run unit console hostile walker
+
+.PHONY: test-asan
