@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/duration.h"
 #include "../core/text.h"
 #include "../datasource/drill.h"
 #include "app.h"
@@ -673,6 +674,13 @@ static void app_draw_header(struct app *a, int w)
 		x += tui_put(0, x, TUI_DEMO, drill_source_find(a->sources, a->n_sources) ?
 		             " DRILL " : " DEMO ", -1);
 	}
+	/* Counted apart from drawing: sources cut off at the right edge fail too. */
+	for (i = 0; i < a->n_sources; i++) {
+		const struct source_status *st = &a->sources[i]->status;
+
+		if ((st->stale && st->ever_ok) || (!st->ever_ok && !st->ok && (st->stale || st->reason[0])))
+			stale++;
+	}
 	for (i = 0; i < a->n_sources && x < w; i++) {
 		const struct source *s = a->sources[i];
 		const struct source_status *st = &s->status;
@@ -683,10 +691,8 @@ static void app_draw_header(struct app *a, int w)
 		if (st->stale && st->ever_ok) {
 			app_age(now - st->last_ok, age, sizeof age);
 			x += tui_putf(0, x, TUI_STALE, -1, "%s STALE %s: %s", name, age, reason);
-			stale++;
 		} else if (!st->ever_ok && (st->stale || reason[0]) && !st->ok) {
 			x += tui_putf(0, x, TUI_STALE, -1, "%s DOWN: %s", name, reason);
-			stale++;
 		} else if (!st->ever_ok) {
 			x += tui_putf(0, x, TUI_DIM, -1, "%s connecting%s", name, tui_ellipsis());
 		} else {
@@ -719,9 +725,19 @@ static void app_draw_header(struct app *a, int w)
 		x += tui_putf(1, x, TUI_BOLD, -1, " %s filter: %s", tui_glyph_dot(), f);
 		free(f);
 	}
+	/* While refreshes arrive on time the line says so and stays still (an
+	 * idle frame writes nothing); the age shows, in the stale colour, only
+	 * once a refresh is late. */
 	if (a->last_update > 0) {
-		app_age(now - a->last_update, age, sizeof age);
-		x += tui_putf(1, x, TUI_DIM, -1, " %s refreshed %s ago", tui_glyph_dot(), age);
+		double late_after = (double)a->cfg->refresh_ms / 1000.0 + 5.0;
+
+		if (now - a->last_update > late_after) {
+			app_age(now - a->last_update, age, sizeof age);
+			x += tui_putf(1, x, TUI_STALE, -1, " %s last refresh %s ago", tui_glyph_dot(), age);
+		} else {
+			duration_format(a->cfg->refresh_ms, age, sizeof age);
+			x += tui_putf(1, x, TUI_DIM, -1, " %s live, every %s", tui_glyph_dot(), age);
+		}
 	}
 	x += slo_view_header(a, 1, x, w - x);
 	(void)x;
