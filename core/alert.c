@@ -4,6 +4,7 @@
  * library's time zone or locale. Values are kept raw: sanitizing is the
  * display's job. */
 #include "alert.h"
+#include "xjson.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -14,32 +15,6 @@
 #include <cJSON.h>
 
 /* ---- small helpers ---------------------------------------------------- */
-
-/* cJSON's builders return NULL on OOM; pagetty aborts on OOM. */
-static void cjson_oom(void)
-{
-	fputs("pagetty: out of memory (cJSON)\n", stderr);
-	abort();
-}
-
-static cJSON *jchk(cJSON *j)
-{
-	if (!j)
-		cjson_oom();
-	return j;
-}
-
-static void jadd(cJSON *obj, const char *name, cJSON *item)
-{
-	if (!cJSON_AddItemToObject(obj, name, item))
-		cjson_oom();
-}
-
-static void jpush(cJSON *arr, cJSON *item)
-{
-	if (!cJSON_AddItemToArray(arr, item))
-		cjson_oom();
-}
 
 /* FNV-1a 64 of s, then of the separator byte 0xff. */
 static uint64_t fnv_add(uint64_t h, const char *s)
@@ -55,7 +30,7 @@ static uint64_t fnv_add(uint64_t h, const char *s)
 
 static cJSON *jstr_or_null(const char *s)
 {
-	return jchk(s ? cJSON_CreateString(s) : cJSON_CreateNull());
+	return xjson(s ? cJSON_CreateString(s) : cJSON_CreateNull());
 }
 
 static void free_strv(char **v, size_t n)
@@ -443,27 +418,27 @@ void alert_list_free(struct alert_list *l)
 
 static cJSON *labels_to_object(const struct labelset *ls)
 {
-	cJSON *o = jchk(cJSON_CreateObject());
+	cJSON *o = xjson(cJSON_CreateObject());
 	size_t i;
 
 	for (i = 0; i < ls->n; i++)
-		jadd(o, ls->v[i].name, jchk(cJSON_CreateString(ls->v[i].value)));
+		xjson_add(o, ls->v[i].name, xjson(cJSON_CreateString(ls->v[i].value)));
 	return o;
 }
 
 static cJSON *strv_to_array(char *const *v, size_t n, const char *key)
 {
-	cJSON *arr = jchk(cJSON_CreateArray()), *o;
+	cJSON *arr = xjson(cJSON_CreateArray()), *o;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (key) {
-			o = jchk(cJSON_CreateObject());
-			jadd(o, key, jchk(cJSON_CreateString(v[i])));
+			o = xjson(cJSON_CreateObject());
+			xjson_add(o, key, xjson(cJSON_CreateString(v[i])));
 		} else {
-			o = jchk(cJSON_CreateString(v[i]));
+			o = xjson(cJSON_CreateString(v[i]));
 		}
-		jpush(arr, o);
+		xjson_push(arr, o);
 	}
 	return arr;
 }
@@ -474,39 +449,39 @@ static cJSON *time_to_json(const char *raw, double t)
 	char tmp[40];
 
 	if (raw)
-		return jchk(cJSON_CreateString(raw));
+		return xjson(cJSON_CreateString(raw));
 	if (t == 0)
-		return jchk(cJSON_CreateNull());
+		return xjson(cJSON_CreateNull());
 	rfc3339_format(t, tmp, sizeof tmp);
-	return jchk(cJSON_CreateString(tmp));
+	return xjson(cJSON_CreateString(tmp));
 }
 
 static cJSON *alert_to_json(const struct alert *a, const char *runbook)
 {
-	cJSON *o = jchk(cJSON_CreateObject()), *st;
+	cJSON *o = xjson(cJSON_CreateObject()), *st;
 	const char *state;
 
-	jadd(o, "labels", labels_to_object(&a->labels));
-	jadd(o, "annotations", labels_to_object(&a->annotations));
-	jadd(o, "startsAt", time_to_json(a->starts_at, a->starts));
-	jadd(o, "endsAt", time_to_json(a->ends_at, a->ends));
-	jadd(o, "updatedAt", jstr_or_null(a->updated_at));
-	jadd(o, "fingerprint", jchk(cJSON_CreateString(a->fingerprint ? a->fingerprint : "")));
-	jadd(o, "generatorURL", jstr_or_null(a->generator_url));
-	jadd(o, "receivers", strv_to_array(a->receivers, a->n_receivers, "name"));
-	st = jchk(cJSON_CreateObject());
+	xjson_add(o, "labels", labels_to_object(&a->labels));
+	xjson_add(o, "annotations", labels_to_object(&a->annotations));
+	xjson_add(o, "startsAt", time_to_json(a->starts_at, a->starts));
+	xjson_add(o, "endsAt", time_to_json(a->ends_at, a->ends));
+	xjson_add(o, "updatedAt", jstr_or_null(a->updated_at));
+	xjson_add(o, "fingerprint", xjson(cJSON_CreateString(a->fingerprint ? a->fingerprint : "")));
+	xjson_add(o, "generatorURL", jstr_or_null(a->generator_url));
+	xjson_add(o, "receivers", strv_to_array(a->receivers, a->n_receivers, "name"));
+	st = xjson(cJSON_CreateObject());
 	switch (a->state) {
 	case ALERT_SILENCED:
 	case ALERT_INHIBITED: state = "suppressed"; break;
 	case ALERT_UNPROCESSED: state = "unprocessed"; break;
 	default: state = "active"; break;
 	}
-	jadd(st, "state", jchk(cJSON_CreateString(state)));
-	jadd(st, "silencedBy", strv_to_array(a->silenced_by, a->n_silenced_by, NULL));
-	jadd(st, "inhibitedBy", strv_to_array(a->inhibited_by, a->n_inhibited_by, NULL));
-	jadd(o, "status", st);
-	jadd(o, "cluster", jstr_or_null(a->cluster));
-	jadd(o, "runbook", jstr_or_null(runbook));
+	xjson_add(st, "state", xjson(cJSON_CreateString(state)));
+	xjson_add(st, "silencedBy", strv_to_array(a->silenced_by, a->n_silenced_by, NULL));
+	xjson_add(st, "inhibitedBy", strv_to_array(a->inhibited_by, a->n_inhibited_by, NULL));
+	xjson_add(o, "status", st);
+	xjson_add(o, "cluster", jstr_or_null(a->cluster));
+	xjson_add(o, "runbook", jstr_or_null(runbook));
 	return o;
 }
 
@@ -525,7 +500,7 @@ char *alert_list_to_json(const struct alert_list *l,
 		s = cJSON_PrintUnformatted(o);
 		cJSON_Delete(o);
 		if (!s)
-			cjson_oom();
+			xjson_oom();
 		buf_puts(&b, i ? ",\n" : "\n");
 		buf_puts(&b, s);
 		cJSON_free(s);

@@ -7,6 +7,7 @@
  * no I/O. */
 #include "silence.h"
 #include "matcher.h"
+#include "xjson.h"
 
 #include <regex.h>
 #include <stdio.h>
@@ -14,26 +15,6 @@
 #include <string.h>
 
 #include <cJSON.h>
-
-/* cJSON's builders return NULL on OOM; pagetty aborts on OOM. */
-static void cjson_oom(void)
-{
-	fputs("pagetty: out of memory (cJSON)\n", stderr);
-	abort();
-}
-
-static cJSON *jchk(cJSON *j)
-{
-	if (!j)
-		cjson_oom();
-	return j;
-}
-
-static void jadd(cJSON *obj, const char *name, cJSON *item)
-{
-	if (!cJSON_AddItemToObject(obj, name, item))
-		cjson_oom();
-}
 
 static const char *json_kind(const cJSON *j)
 {
@@ -288,33 +269,33 @@ out:
 
 char *silence_to_json(const struct silence *s)
 {
-	cJSON *o = jchk(cJSON_CreateObject()), *arr, *m;
+	cJSON *o = xjson(cJSON_CreateObject()), *arr, *m;
 	char t[40], *txt, *r;
 	size_t i;
 
-	arr = jchk(cJSON_CreateArray());
+	arr = xjson(cJSON_CreateArray());
 	for (i = 0; i < s->n_matchers; i++) {
 		const struct silence_matcher *sm = &s->matchers[i];
 
-		m = jchk(cJSON_CreateObject());
-		jadd(m, "name", jchk(cJSON_CreateString(sm->name ? sm->name : "")));
-		jadd(m, "value", jchk(cJSON_CreateString(sm->value ? sm->value : "")));
-		jadd(m, "isRegex", jchk(cJSON_CreateBool(sm->is_regex)));
-		jadd(m, "isEqual", jchk(cJSON_CreateBool(sm->is_equal)));
+		m = xjson(cJSON_CreateObject());
+		xjson_add(m, "name", xjson(cJSON_CreateString(sm->name ? sm->name : "")));
+		xjson_add(m, "value", xjson(cJSON_CreateString(sm->value ? sm->value : "")));
+		xjson_add(m, "isRegex", xjson(cJSON_CreateBool(sm->is_regex)));
+		xjson_add(m, "isEqual", xjson(cJSON_CreateBool(sm->is_equal)));
 		if (!cJSON_AddItemToArray(arr, m))
-			cjson_oom();
+			xjson_oom();
 	}
-	jadd(o, "matchers", arr);
+	xjson_add(o, "matchers", arr);
 	rfc3339_format(s->starts, t, sizeof t);
-	jadd(o, "startsAt", jchk(cJSON_CreateString(t)));
+	xjson_add(o, "startsAt", xjson(cJSON_CreateString(t)));
 	rfc3339_format(s->ends, t, sizeof t);
-	jadd(o, "endsAt", jchk(cJSON_CreateString(t)));
-	jadd(o, "createdBy", jchk(cJSON_CreateString(s->created_by ? s->created_by : "")));
-	jadd(o, "comment", jchk(cJSON_CreateString(s->comment ? s->comment : "")));
+	xjson_add(o, "endsAt", xjson(cJSON_CreateString(t)));
+	xjson_add(o, "createdBy", xjson(cJSON_CreateString(s->created_by ? s->created_by : "")));
+	xjson_add(o, "comment", xjson(cJSON_CreateString(s->comment ? s->comment : "")));
 	txt = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!txt)
-		cjson_oom();
+		xjson_oom();
 	r = xstrdup(txt); /* hand out memory free() can release */
 	cJSON_free(txt);
 	return r;

@@ -12,25 +12,7 @@
 #include <unistd.h>
 
 #include "text.h"
-
-static void cjson_oom(void)
-{
-	fputs("pagetty: out of memory (cJSON)\n", stderr);
-	abort();
-}
-
-static cJSON *jchk(cJSON *j)
-{
-	if (!j)
-		cjson_oom();
-	return j;
-}
-
-static void jadd(cJSON *obj, const char *name, cJSON *item)
-{
-	if (!cJSON_AddItemToObject(obj, name, item))
-		cjson_oom();
-}
+#include "xjson.h"
 
 /* Length of the valid UTF-8 sequence at p (n bytes left), or 0. */
 static size_t utf8_seq(const unsigned char *p, size_t n)
@@ -88,27 +70,27 @@ static void jtext(cJSON *obj, const char *name, const char *s)
 	char *v;
 
 	if (!s) {
-		jadd(obj, name, jchk(cJSON_CreateNull()));
+		xjson_add(obj, name, xjson(cJSON_CreateNull()));
 		return;
 	}
 	v = utf8_fix(s, strlen(s), TIMELINE_TEXT_CAP);
-	jadd(obj, name, jchk(cJSON_CreateString(v)));
+	xjson_add(obj, name, xjson(cJSON_CreateString(v)));
 	free(v);
 }
 
 static void jnum(cJSON *obj, const char *name, double v)
 {
-	jadd(obj, name, jchk(cJSON_CreateNumber(v)));
+	xjson_add(obj, name, xjson(cJSON_CreateNumber(v)));
 }
 
 static void jbool(cJSON *obj, const char *name, bool v)
 {
-	jadd(obj, name, jchk(cJSON_CreateBool(v)));
+	xjson_add(obj, name, xjson(cJSON_CreateBool(v)));
 }
 
 static cJSON *jlabels(const struct labelset *ls)
 {
-	cJSON *o = jchk(cJSON_CreateObject());
+	cJSON *o = xjson(cJSON_CreateObject());
 	char *n;
 	size_t i;
 
@@ -299,7 +281,7 @@ void timeline_close(struct timeline *t)
 
 int timeline_append(struct timeline *t, const char *event, cJSON *fields, char err[ERR_MAX])
 {
-	cJSON *line = jchk(cJSON_CreateObject()), *f;
+	cJSON *line = xjson(cJSON_CreateObject()), *f;
 	char ts[40], *text = NULL;
 	struct buf b = {0};
 	int rc = -1;
@@ -316,7 +298,7 @@ int timeline_append(struct timeline *t, const char *event, cJSON *fields, char e
 		f->next = f->prev = NULL;
 		/* cJSON copies the name before it frees f's own */
 		if (!cJSON_AddItemToObject(line, f->string, f))
-			cjson_oom();
+			xjson_oom();
 	}
 	if (t->fd < 0) {
 		errf(err, "timeline is not open");
@@ -324,7 +306,7 @@ int timeline_append(struct timeline *t, const char *event, cJSON *fields, char e
 	}
 	text = cJSON_PrintUnformatted(line);
 	if (!text)
-		cjson_oom();
+		xjson_oom();
 	buf_puts(&b, text);
 	buf_putc(&b, '\n');
 	if (write_all(t->fd, b.data, b.len) != 0 || fsync(t->fd) != 0) {
@@ -342,7 +324,7 @@ out:
 
 int timeline_alert_opened(struct timeline *t, const struct alert *a, char err[ERR_MAX])
 {
-	cJSON *f = jchk(cJSON_CreateObject());
+	cJSON *f = xjson(cJSON_CreateObject());
 	char ts[40];
 
 	jtext(f, "alertname", alert_name(a));
@@ -358,8 +340,8 @@ int timeline_alert_opened(struct timeline *t, const struct alert *a, char err[ER
 	jtext(f, "severity", alert_severity_str(a->severity));
 	jtext(f, "state", alert_state_str(a->state));
 	jtext(f, "summary", alert_summary(a));
-	jadd(f, "labels", jlabels(&a->labels));
-	jadd(f, "annotations", jlabels(&a->annotations));
+	xjson_add(f, "labels", jlabels(&a->labels));
+	xjson_add(f, "annotations", jlabels(&a->annotations));
 	return timeline_append(t, "alert_opened", f, err);
 }
 
@@ -388,7 +370,7 @@ static char *output_excerpt(const char *out, size_t len, size_t cap)
 
 int timeline_step_run(struct timeline *t, const struct timeline_run *r, char err[ERR_MAX])
 {
-	cJSON *f = jchk(cJSON_CreateObject());
+	cJSON *f = xjson(cJSON_CreateObject());
 	size_t cap = t->output_cap ? t->output_cap : TIMELINE_OUTPUT_CAP;
 	char *out = output_excerpt(r->output, r->output_len, cap);
 
@@ -399,13 +381,13 @@ int timeline_step_run(struct timeline *t, const struct timeline_run *r, char err
 	if (r->exit_code >= 0)
 		jnum(f, "exit", r->exit_code);
 	else
-		jadd(f, "exit", jchk(cJSON_CreateNull()));
+		xjson_add(f, "exit", xjson(cJSON_CreateNull()));
 	if (r->signal > 0)
 		jnum(f, "signal", r->signal);
 	jbool(f, "timed_out", r->timed_out);
 	jbool(f, "cancelled", r->cancelled);
 	jnum(f, "duration_ms", r->duration_ms < 0 ? 0 : (double)r->duration_ms);
-	jadd(f, "output", jchk(cJSON_CreateString(out)));
+	xjson_add(f, "output", xjson(cJSON_CreateString(out)));
 	jnum(f, "output_bytes", (double)r->output_len);
 	jbool(f, "output_truncated", r->truncated || r->output_len > cap);
 	if (r->error && r->error[0])
@@ -417,7 +399,7 @@ int timeline_step_run(struct timeline *t, const struct timeline_run *r, char err
 int timeline_step_done(struct timeline *t, const char *section, const char *step, bool done,
                        char err[ERR_MAX])
 {
-	cJSON *f = jchk(cJSON_CreateObject());
+	cJSON *f = xjson(cJSON_CreateObject());
 
 	jtext(f, "section", section);
 	jtext(f, "step", step);
@@ -427,7 +409,7 @@ int timeline_step_done(struct timeline *t, const char *section, const char *step
 int timeline_silence_created(struct timeline *t, const char *id, const char *matchers,
                              const char *ends_at, const char *comment, char err[ERR_MAX])
 {
-	cJSON *f = jchk(cJSON_CreateObject());
+	cJSON *f = xjson(cJSON_CreateObject());
 
 	jtext(f, "id", id);
 	jtext(f, "matchers", matchers);
@@ -438,7 +420,7 @@ int timeline_silence_created(struct timeline *t, const char *id, const char *mat
 
 int timeline_silence_expired(struct timeline *t, const char *id, char err[ERR_MAX])
 {
-	cJSON *f = jchk(cJSON_CreateObject());
+	cJSON *f = xjson(cJSON_CreateObject());
 
 	jtext(f, "id", id);
 	return timeline_append(t, "silence_expired", f, err);
@@ -447,7 +429,7 @@ int timeline_silence_expired(struct timeline *t, const char *id, char err[ERR_MA
 int timeline_escalation_due(struct timeline *t, const char *item, int64_t elapsed_s,
                             char err[ERR_MAX])
 {
-	cJSON *f = jchk(cJSON_CreateObject());
+	cJSON *f = xjson(cJSON_CreateObject());
 
 	jtext(f, "item", item);
 	jnum(f, "elapsed_s", (double)elapsed_s);
@@ -456,7 +438,7 @@ int timeline_escalation_due(struct timeline *t, const char *item, int64_t elapse
 
 int timeline_note(struct timeline *t, const char *text, char err[ERR_MAX])
 {
-	cJSON *f = jchk(cJSON_CreateObject());
+	cJSON *f = xjson(cJSON_CreateObject());
 
 	jtext(f, "text", text);
 	return timeline_append(t, "note", f, err);
