@@ -111,7 +111,7 @@ FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -I. -O1 -g $(FUZZ_SAN)
 # Only the parsers under test and what they use, so a module still being
 # written elsewhere in core/ cannot break the fuzz build.
-FUZZ_LIB_SRCS := core/util.c core/labels.c core/text.c core/duration.c \
+FUZZ_LIB_SRCS := core/util.c core/labels.c core/text.c core/duration.c core/xjson.c \
                  $(sort $(wildcard core/alert*.c core/silence*.c core/matcher*.c \
                                    core/config*.c core/runbook*.c))
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
