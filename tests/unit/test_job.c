@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,6 +63,36 @@ static bool process_alive(pid_t pid)
 	fclose(f);
 	p = strrchr(stat, ')');
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* How many live (not zombie) processes are in process group pgid. */
+static int group_alive(pid_t pgid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[300], st[512], state;
+		int ppid, pgrp;
+		char *p;
+		FILE *f;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(st, sizeof st, f) && (p = strrchr(st, ')')) &&
+		    sscanf(p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
+		    pgrp == pgid && state != 'Z' && state != 'X')
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
 }
 
 /* Run one command to completion (bounded: 20 s). */
@@ -187,6 +218,96 @@ static void test_cancel(void **state)
 	buf_free(&r.out);
 }
 
+static void test_ten_megabytes_capped(void **state)
+{
+	struct run r;
+	struct job_spec spec = { .command = "head -c 10485760 /dev/zero", .output_limit = 65536 };
+
+	(void)state;
+	run_cmd(&r, &spec);
+	assert_int_equal(r.out.len, 65536);
+	assert_true(WIFEXITED(r.status));
+	assert_int_equal(WEXITSTATUS(r.status), 0); /* drained, not killed by SIGPIPE */
+	buf_free(&r.out);
+}
+
+/* Cancel kills the whole group, background children included. */
+static void test_cancel_kills_background(void **state)
+{
+	struct loop *l = loop_new();
+	struct run r;
+	struct job_spec spec = { .command = "sleep 100 & echo $!; sleep 100", .grace_ms = 300 };
+	char err[ERR_MAX];
+	int64_t deadline;
+	pid_t bg, pgid;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	r.job = job_start(l, &spec, on_out, on_exit_cb, &r, err);
+	assert_non_null(r.job);
+	pgid = job_pid(r.job);
+	deadline = now_ms() + 5000;
+	while (r.out.len == 0 && now_ms() < deadline)
+		loop_run_once(l, 50);
+	bg = (pid_t)atoi(r.out.data ? r.out.data : "0");
+	assert_true(bg > 0);
+	job_cancel(r.job);
+	deadline = now_ms() + 10000;
+	while (!r.done && now_ms() < deadline)
+		loop_run_once(l, 100);
+	assert_true(r.done);
+	assert_true(r.cancelled);
+	usleep(100000);
+	assert_false(process_alive(bg));
+	/* nothing is left running in the job's process group */
+	assert_int_equal(group_alive(pgid), 0);
+	loop_free(l);
+	buf_free(&r.out);
+}
+
+static void test_missing_command(void **state)
+{
+	struct run r;
+	struct job_spec spec = { .command = "pagetty-no-such-command-xyz" };
+
+	(void)state;
+	run_cmd(&r, &spec);
+	assert_int_equal(WEXITSTATUS(r.status), 127);
+	assert_non_null(strstr(r.out.data, "not found"));
+	buf_free(&r.out);
+}
+
+/* 200 quick runs on one loop: every one completes, none is left a zombie. */
+static void test_many_quick_runs(void **state)
+{
+	struct loop *l = loop_new();
+	struct run *runs = xcalloc(200, sizeof *runs);
+	struct job_spec spec = { .command = "exit 0" };
+	char err[ERR_MAX];
+	int64_t deadline = now_ms() + 30000;
+	size_t i, done;
+	int status;
+
+	(void)state;
+	for (i = 0; i < 200; i++) {
+		runs[i].job = job_start(l, &spec, on_out, on_exit_cb, &runs[i], err);
+		assert_non_null(runs[i].job);
+	}
+	do {
+		loop_run_once(l, 50);
+		for (i = 0, done = 0; i < 200; i++)
+			done += runs[i].done;
+	} while (done < 200 && now_ms() < deadline);
+	assert_int_equal(done, 200);
+	assert_int_equal(job_count(), 0);
+	assert_int_equal(waitpid(-1, &status, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	for (i = 0; i < 200; i++)
+		buf_free(&runs[i].out);
+	free(runs);
+	loop_free(l);
+}
+
 static void test_no_zombies(void **state)
 {
 	int status;
@@ -205,6 +326,10 @@ int main(void)
 		cmocka_unit_test(test_env_is_never_code),
 		cmocka_unit_test(test_exec_failure),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_ten_megabytes_capped),
+		cmocka_unit_test(test_cancel_kills_background),
+		cmocka_unit_test(test_missing_command),
+		cmocka_unit_test(test_many_quick_runs),
 		cmocka_unit_test(test_no_zombies),
 	};
 
