@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 			goto fail;
 		}
 		t1 = rb_bench_now_ms();
-		runbook_layout(&rb, width, true, &lo);
+		runbook_layout(&rb, width, RB_LAYOUT_UTF8, &lo);
 		t2 = rb_bench_now_ms();
 		parse[i] = t1 - t0;
 		layout[i] = t2 - t1;

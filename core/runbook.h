@@ -132,7 +132,11 @@ struct rb_layout {
 	struct rb_line *v;    /* owned */
 	size_t n, cap;
 };
-void runbook_layout(const struct runbook *rb, size_t width, bool utf8, struct rb_layout *out);
+/* flags: RB_LAYOUT_UTF8 (Unicode bullets and ellipsis, else ASCII);
+ * RB_LAYOUT_NO_CHECKBOX (leave out the source's "[ ]"/"[x]": the walker
+ * draws its own done box). */
+enum { RB_LAYOUT_UTF8 = 1 << 0, RB_LAYOUT_NO_CHECKBOX = 1 << 1 };
+void runbook_layout(const struct runbook *rb, size_t width, int flags, struct rb_layout *out);
 void rb_layout_free(struct rb_layout *lo);
 /* Plain-text rendering (pagetty runbook): layout lines joined with '\n'. Malloced. */
 char *runbook_to_text(const struct runbook *rb, size_t width);

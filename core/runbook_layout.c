@@ -16,6 +16,7 @@ struct rb_lay {
 	struct rb_layout *out; /* borrowed */
 	size_t width;
 	bool utf8;
+	bool no_checkbox;
 	int section;
 	int step;
 };
@@ -265,7 +266,7 @@ static void rb_lay_step(struct rb_lay *L, const struct rb_section *sec, const st
 		buf_printf(&marker, "%d. ", st->ordinal);
 	else if (st->ordinal == 0)
 		buf_puts(&marker, L->utf8 ? "\xe2\x80\xa2 " : "* ");
-	if (st->checkbox >= 0)
+	if (st->checkbox >= 0 && !L->no_checkbox)
 		buf_puts(&marker, st->checkbox ? "[x] " : "[ ] ");
 	rb_lay_put(L, &first, RBS_PLAIN, marker.data ? marker.data : "", marker.len);
 	indent = text_width(marker.data ? marker.data : "");
@@ -299,9 +300,11 @@ static void rb_lay_step(struct rb_lay *L, const struct rb_section *sec, const st
 	}
 }
 
-void runbook_layout(const struct runbook *rb, size_t width, bool utf8, struct rb_layout *out)
+void runbook_layout(const struct runbook *rb, size_t width, int flags, struct rb_layout *out)
 {
-	struct rb_lay L = { .out = out, .width = width ? width : 1, .utf8 = utf8,
+	struct rb_lay L = { .out = out, .width = width ? width : 1,
+	                    .utf8 = (flags & RB_LAYOUT_UTF8) != 0,
+	                    .no_checkbox = (flags & RB_LAYOUT_NO_CHECKBOX) != 0,
 	                    .section = -1, .step = -1 };
 	struct rb_text t = {0}, none = {0};
 	const struct rb_section *sec;
@@ -366,7 +369,7 @@ char *runbook_to_text(const struct runbook *rb, size_t width)
 	struct buf b = {0};
 	size_t i, j;
 
-	runbook_layout(rb, width, true, &lo);
+	runbook_layout(rb, width, RB_LAYOUT_UTF8, &lo);
 	for (i = 0; i < lo.n; i++) {
 		for (j = 0; j < lo.v[i].text.n; j++)
 			buf_puts(&b, lo.v[i].text.v[j].text);

@@ -120,7 +120,8 @@ static void runbook_relayout(struct runbook_priv *p, size_t width)
 	if (p->have_lo)
 		rb_layout_free(&p->lo);
 	memset(&p->lo, 0, sizeof p->lo);
-	runbook_layout(&p->w->rb, width, tui_utf8(), &p->lo);
+	runbook_layout(&p->w->rb, width,
+	               (tui_utf8() ? RB_LAYOUT_UTF8 : 0) | RB_LAYOUT_NO_CHECKBOX, &p->lo);
 	p->have_lo = true;
 	p->lo_width = width;
 	p->n_steps = 0;

@@ -86,7 +86,7 @@ static void check_layout(const struct runbook *rb, size_t width, bool utf8)
 	struct rb_layout lo;
 	size_t i, j, w;
 
-	runbook_layout(rb, width, utf8, &lo);
+	runbook_layout(rb, width, utf8 ? RB_LAYOUT_UTF8 : 0, &lo);
 	for (i = 0; i < lo.n; i++) {
 		w = 0;
 		check_text(&lo.v[i].text, false, "layout line");

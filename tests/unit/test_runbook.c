@@ -84,7 +84,7 @@ static void check_layout(const struct runbook *rb, size_t width, bool utf8)
 	size_t i;
 	char *p;
 
-	runbook_layout(rb, width, utf8, &lo);
+	runbook_layout(rb, width, utf8 ? RB_LAYOUT_UTF8 : 0, &lo);
 	assert_true(lo.n > 0 || rb->n_sections == 0);
 	for (i = 0; i < lo.n; i++) {
 		p = rb_text_plain(&lo.v[i].text);
@@ -411,7 +411,7 @@ static void test_mitigation_order(void **state)
 	assert_int_equal(s->steps[1].checkbox, 1);
 	assert_text(&s->steps[1].text, "Drain the bad node");
 	assert_string_equal(s->steps[0].rollback, "flagctl on");
-	runbook_layout(&rb, 80, true, &lo);
+	runbook_layout(&rb, 80, RB_LAYOUT_UTF8, &lo);
 	for (i = 0; i < lo.n; i++)
 		notes += lo.v[i].kind == RBL_NOTE;
 	assert_int_equal(notes, 1);
