@@ -3,7 +3,9 @@
  * shell word), as an instant query against the first Prometheus, or in the
  * demo as canned output that says what would have run; the confirmations a
  * step's reversibility asks for; the escalation clock on a 1 s timer; the
- * incident timeline; and ending every job, bounded, when pagetty quits. */
+ * incident timeline; and ending every job, bounded, when pagetty quits.
+ * A drill's canned answers, their timers and scorecard events are in
+ * walker_drill.c. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +14,11 @@
 
 #include "../core/template.h"
 #include "../core/text.h"
-#include "../datasource/drill.h"
 #include "../datasource/prometheus.h"
 #include "../exec/job.h"
 #include "views.h"
 #include "walker.h"
+#include "walker_int.h"
 
 #define WALKER_QUIT_MS 3000
 #define WALKER_TICK_MS 1000
@@ -38,25 +40,6 @@ static struct walker_set *walker_set_of(struct app *a)
 	if (!a->walkers)
 		a->walkers = xcalloc(1, sizeof *a->walkers);
 	return a->walkers;
-}
-
-static void walker_timer_arm(struct app *a);
-
-/* The drill source when this is a drill, else NULL. */
-static struct source *walker_drill(struct app *a)
-{
-	return drill_source_find(a->sources, a->n_sources);
-}
-
-static enum drill_sec walker_drill_sec(enum rb_kind k)
-{
-	switch (k) {
-	case RB_VERIFY:
-	case RB_TRIAGE: return DRILL_SEC_TRIAGE;
-	case RB_MITIGATION: return DRILL_SEC_MITIGATION;
-	case RB_ESCALATION: return DRILL_SEC_ESCALATION;
-	default: return DRILL_SEC_OTHER;
-	}
 }
 
 /* ---- timeline ---- */
@@ -88,7 +71,7 @@ static void walker_tl_err(struct walker *w, int rc, const char *err)
 		app_status(w->app, TUI_ERROR, "timeline: %s", err);
 }
 
-static char *walker_step_title(const struct walker *w, int section, int step)
+char *walker_step_title(const struct walker *w, int section, int step)
 {
 	const struct rb_section *sec = &w->rb.sections[section];
 
@@ -158,8 +141,7 @@ struct walker *walker_get(struct app *a, const struct alert *alert)
 	tl = walker_tl(w);
 	if (tl)
 		walker_tl_err(w, timeline_alert_opened(tl, w->alert, err), err);
-	if (walker_drill(a))
-		drill_source_runbook(walker_drill(a), alert_name(alert));
+	walker_drill_opened(a, alert);
 	return w;
 }
 
@@ -212,7 +194,7 @@ static void walk_run_free(struct walk_run *r)
 
 /* ---- running ---- */
 
-static void walker_finish(struct walk_run *r)
+void walker_finish(struct walk_run *r)
 {
 	r->running = false;
 	r->duration_ms = now_ms() - r->started_ms;
@@ -347,51 +329,6 @@ static void walker_start_job(struct walker *w, struct walk_run *r, int64_t timeo
 		r->exit_code = -1;
 		walker_finish(r);
 	}
-}
-
-/* Drill: the canned answer shows after its delay; nothing runs. */
-static void walker_drill_fire(struct loop *l, void *data)
-{
-	struct walk_run *r = data;
-	struct source *src;
-	const struct drill_canned *c;
-	const char *out = "(no output in this drill)\n";
-
-	(void)l;
-	r->drill_timer = 0;
-	src = r->w ? walker_drill(r->w->app) : NULL;
-	c = src ? drill_canned_find(drill_source_drill(src), r->command) : NULL;
-	if (c)
-		out = c->output;
-	walk_out_append(&r->out, out, strlen(out));
-	if (*out && out[strlen(out) - 1] != '\n')
-		walk_out_append(&r->out, "\n", 1);
-	if (src) {
-		char *title = walker_step_title(r->w, r->section, r->step);
-
-		drill_source_answered(src, title, r->command, r->rollback, r->exit_code);
-		free(title);
-	}
-	walker_finish(r);
-}
-
-static void walker_start_drill(struct walker *w, struct walk_run *r, struct source *src)
-{
-	const struct rb_section *sec = &w->rb.sections[r->section];
-	const struct rb_step *st = &sec->steps[r->step];
-	const struct rb_block *b = walk_runnable(st);
-	struct drill_reply rep;
-	char *title = walker_step_title(w, r->section, r->step);
-	int rev = st->has_rev ? (int)st->rev : b && b->has_rev ? (int)b->rev : 0;
-
-	drill_source_run(src, alert_name(w->alert), walker_drill_sec(sec->kind), title, r->command,
-	                 rev, r->rollback, &rep);
-	free(title);
-	r->demo = true;
-	r->exit_code = rep.exit_code;
-	r->drill_timer = loop_add_timer(w->app->loop, rep.delay_ms, walker_drill_fire, r);
-	walker_timer_arm(w->app);
-	app_dirty(w->app);
 }
 
 /* Start now (confirmations done). */
@@ -564,11 +501,7 @@ bool walker_cancel(struct walker *w, int section, int step)
 		if (r->job) {
 			job_cancel(r->job);
 		} else if (r->drill_timer) {
-			loop_del_timer(w->app->loop, r->drill_timer);
-			r->drill_timer = 0;
-			r->cancelled = true;
-			r->exit_code = -1;
-			walker_finish(r);
+			walker_drill_cancel(w, r);
 		} else if (r->prom_id) {
 			prom_cancel(s->prom, r->prom_id);
 			r->prom_id = 0;
@@ -590,12 +523,7 @@ void walker_toggle(struct walker *w, int section, int step)
 	if (!w->have_rb || walk_index(&w->walk, section, step) == (size_t)-1)
 		return;
 	done = walk_toggle(&w->walk, section, step);
-	if (walker_drill(w->app)) {
-		title = walker_step_title(w, section, step);
-		drill_source_step_done(walker_drill(w->app), alert_name(w->alert),
-		                       walker_drill_sec(w->rb.sections[section].kind), title, done);
-		free(title);
-	}
+	walker_drill_step_done(w, section, step, done);
 	tl = walker_tl(w);
 	if (!tl)
 		return;
@@ -610,25 +538,14 @@ bool walker_escalation(const struct walker *w, int section, int step, bool *due,
                        int64_t *remaining_ms, int64_t *elapsed_ms)
 {
 	const struct rb_step *st;
-	struct source *src;
 
 	if (!w->have_rb || walk_index(&w->walk, section, step) == (size_t)-1)
 		return false;
 	st = &w->rb.sections[section].steps[step];
 	if (w->rb.sections[section].kind != RB_ESCALATION || st->escalate_after_ms <= 0)
 		return false;
-	src = walker_drill(w->app);
-	if (src) {
-		/* a drill's clock runs `speed` times faster: count in scenario
-		 * time (shifted so that no time is <= 0, "unknown") */
-		double now = wall_now(), v = drill_source_now(src) + 1e9;
-		double speed = drill_source_drill(src)->speed;
-
-		*due = walk_escalation(w->alert->starts > 0 ? v - (now - w->alert->starts) * speed : 0,
-		                       v - (now - w->opened) * speed, st->escalate_after_ms, v,
-		                       remaining_ms, elapsed_ms);
+	if (walker_drill_escalation(w, st, due, remaining_ms, elapsed_ms))
 		return true;
-	}
 	*due = walk_escalation(w->alert->starts, w->opened, st->escalate_after_ms, wall_now(),
 	                       remaining_ms, elapsed_ms);
 	return true;
@@ -712,7 +629,7 @@ static void walker_tick(struct loop *l, void *data)
 
 /* The clock runs while the Runbook view is open, an escalation is still
  * counting down, or a command runs (then faster, for the spinner). */
-static void walker_timer_arm(struct app *a)
+void walker_timer_arm(struct app *a)
 {
 	struct walker_set *s = walker_set_of(a);
 	size_t i, pending = 0, running;

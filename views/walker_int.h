@@ -1,0 +1,41 @@
+/* walker_int.h: private to the runbook walker — what views/walker.c and
+ * views/walker_drill.c share. Not a contract for other modules; they use
+ * walker.h. */
+#ifndef PAGETTY_WALKER_INT_H
+#define PAGETTY_WALKER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "walker.h"
+
+struct source;
+
+/* walker.c */
+
+/* The step's title as plain text; owned by the caller. */
+char *walker_step_title(const struct walker *w, int section, int step);
+/* A run ended: its duration, the timeline, a redraw. */
+void walker_finish(struct walk_run *r);
+/* Record newly due escalations and (re)start the clock if anything needs it. */
+void walker_timer_arm(struct app *a);
+
+/* walker_drill.c: a drill's canned answers, their timers and the scorecard's
+ * events. Each is a no-op (or returns false) when this is not a drill. */
+
+/* The drill source when this is a drill, else NULL. */
+struct source *walker_drill(struct app *a);
+/* Start r as the drill answers it (src: walker_drill()): nothing runs, the
+ * canned output shows after the scenario's delay. */
+void walker_start_drill(struct walker *w, struct walk_run *r, struct source *src);
+/* Cancel r's pending canned answer (r->drill_timer set); r finishes cancelled. */
+void walker_drill_cancel(struct walker *w, struct walk_run *r);
+/* Scorecard events: the alert's runbook was opened; a step was ticked. */
+void walker_drill_opened(struct app *a, const struct alert *alert);
+void walker_drill_step_done(struct walker *w, int section, int step, bool done);
+/* In a drill, the escalation countdown of st in scenario time (*due etc. as
+ * walk_escalation()) and true; false when this is not a drill. */
+bool walker_drill_escalation(const struct walker *w, const struct rb_step *st, bool *due,
+                             int64_t *remaining_ms, int64_t *elapsed_ms);
+
+#endif
