@@ -1,9 +1,9 @@
 /* alerts.c: the Alerts view (key 1): the merged alerts, filtered, grouped by
  * a label (alertname by default) with a header row per group, sorted by
  * severity then age; the selection follows its (cluster, fingerprint)
- * across refreshes; a detail pane with every label and annotation. Also the
- * honest placeholder shown for views 2/3/4. Every string that came from an
- * alert is sanitized here before it reaches tui_put. */
+ * across refreshes; a detail pane with every label and annotation. Every
+ * string that came from an alert is sanitized here before it reaches
+ * tui_put. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -653,62 +653,4 @@ void alerts_view_open(struct app *a)
 
 	p->detail = -1;
 	app_push(a, &alerts_view, p);
-}
-
-/* ---- views 2/3/4: not in this version, and the screen says so ---- */
-
-struct placeholder_priv {
-	char *title; /* owned */
-	char *text;  /* owned */
-};
-
-static void placeholder_draw(struct app *a, struct view *v, int y, int h, int w)
-{
-	struct placeholder_priv *p = v->priv;
-
-	(void)a;
-	tui_put(y + 1, 2, TUI_TITLE, p->title, w - 4);
-	tui_put(y + h / 2, 2, TUI_BOLD, p->text, w - 4);
-	tui_put(y + h / 2 + 1, 2, TUI_DIM, "Press 1 or Esc for the Alerts view.", w - 4);
-}
-
-static bool placeholder_command(struct app *a, struct view *v, const char *name, const char *args)
-{
-	(void)v; (void)args;
-	if (strcmp(name, "back"))
-		return false;
-	app_pop(a);
-	return true;
-}
-
-static void placeholder_free(struct view *v)
-{
-	struct placeholder_priv *p = v->priv;
-
-	free(p->title);
-	free(p->text);
-	free(p);
-}
-
-static const struct app_binding placeholder_keys[] = {
-	{ TUI_KEY_ESC, "back", "back to the Alerts view" },
-	{ 0, NULL, NULL },
-};
-
-const struct view_ops placeholder_view = {
-	.name = "placeholder",
-	.draw = placeholder_draw,
-	.command = placeholder_command,
-	.free = placeholder_free,
-	.keys = placeholder_keys,
-	.hint = "1 alerts  Esc back  ? help  q quit",
-};
-
-void placeholder_view_open(struct app *a, const char *title, const char *text)
-{
-	struct placeholder_priv *p = xcalloc(1, sizeof *p);
-
-	p->title = xstrdup(title);
-	p->text = xstrdup(text);
-	app_push(a, &placeholder_view, p);
 }

@@ -10,7 +10,6 @@
 #include "app.h"
 
 extern const struct view_ops alerts_view;      /* alerts.c */
-extern const struct view_ops placeholder_view; /* alerts.c: 2/3/4 */
 extern const struct view_ops runbook_view;     /* runbook.c */
 extern const struct view_ops silence_view;     /* silence.c */
 extern const struct view_ops help_view;        /* help.c */
@@ -24,7 +23,6 @@ extern const struct view_ops scorecard_view;   /* scorecard.c */
 void alerts_view_open(struct app *a);
 /* The alert the Alerts view has selected (borrowed from a->alerts), or NULL. */
 const struct alert *alerts_view_selected(struct app *a);
-void placeholder_view_open(struct app *a, const char *title, const char *text);
 
 /* The runbook of alert (copied). */
 void runbook_view_open(struct app *a, const struct alert *alert);
