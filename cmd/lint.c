@@ -24,7 +24,8 @@
 #define LINT_FILES_MAX   10000
 
 static const char lint_usage[] =
-	"usage: pagetty lint [--json] [--rules FILE|DIR]... [RUNBOOK_DIR|FILE]...\n"
+	"usage: pagetty lint [--json] [--paging SEV,...] [--rules FILE|DIR]... [RUNBOOK_DIR|FILE]...\n"
+	"  --paging SEV,...  severities that page (default: page,critical)\n"
 	"Checks that runbooks can be followed at 3 AM and that paging alert rules\n"
 	"link to one. Exit 0: no errors (warnings allowed); 1: errors; 2: usage.\n";
 
@@ -173,6 +174,7 @@ int cmd_lint(struct config *cfg, bool demo, int argc, char **argv)
 	const char **all_dirs = NULL;
 	size_t i, n_dirs = 0, n_alerts = 0, n_rb = 0;
 	bool json = false, opts_done = false;
+	const char *paging = NULL;
 	char err[ERR_MAX], *out;
 	int rc = 2, k;
 
@@ -188,6 +190,14 @@ int cmd_lint(struct config *cfg, bool demo, int argc, char **argv)
 			goto out;
 		} else if (!opts_done && strcmp(a, "--json") == 0) {
 			json = true;
+		} else if (!opts_done && (strcmp(a, "--paging") == 0 || strncmp(a, "--paging=", 9) == 0)) {
+			const char *v = a[8] == '=' ? a + 9 : (i + 1 < (size_t)argc ? argv[++i] : NULL);
+
+			if (!v || !*v) {
+				rc = usage_err("%s needs severities, e.g. page,critical", "--paging");
+				goto out;
+			}
+			paging = v;
 		} else if (!opts_done && (strcmp(a, "--rules") == 0 || strncmp(a, "--rules=", 8) == 0)) {
 			const char *f = a[7] == '=' ? a + 8 : (i + 1 < (size_t)argc ? argv[++i] : NULL);
 
@@ -263,6 +273,7 @@ int cmd_lint(struct config *cfg, bool demo, int argc, char **argv)
 	}
 	in.runbooks = rbs;
 	in.rule_files = rfs;
+	o.paging = paging;
 	lint_run(&in, &o, &rep);
 
 	out = json ? lint_report_json(&rep) : lint_report_text(&rep);

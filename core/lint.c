@@ -549,14 +549,25 @@ static void lint_one_runbook(struct lint_ctx *c, const struct runbook *rb, const
 
 /* ---- rule files ------------------------------------------------------------------------ */
 
-/* Paging: severity page or critical (any case), or Sloth's sloth_severity: page. */
-static bool lint_rule_pages(const struct prom_rule *r)
+/* Paging: a severity in o->paging (default page, critical; any case), or
+ * Sloth's sloth_severity: page. */
+static bool lint_rule_pages(const struct prom_rule *r, const struct lint_opts *o)
 {
 	const char *sev = labelset_get(&r->labels, "severity");
 	const char *sloth = labelset_get(&r->labels, "sloth_severity");
+	const char *p = o->paging ? o->paging : "page,critical";
+	size_t n;
 
-	return (sev && (!strcasecmp(sev, "page") || !strcasecmp(sev, "critical"))) ||
-	       (sloth && !strcasecmp(sloth, "page"));
+	if (sloth && !strcasecmp(sloth, "page"))
+		return true;
+	while (sev && *p) {
+		n = strcspn(p, ",");
+		if (n && strlen(sev) == n && !strncasecmp(sev, p, n))
+			return true;
+		p += n;
+		p += *p == ',';
+	}
+	return false;
 }
 
 /* Where runbook_resolve() looks: a view of the options as a config. */
@@ -618,7 +629,7 @@ static void lint_rule(struct lint_ctx *c, const struct rule_file *rf, const stru
 {
 	const char *key = "runbook_url", *url = labelset_get(&r->annotations, key), *why;
 	const struct rule_pos *pos;
-	bool pages = lint_rule_pages(r);
+	bool pages = lint_rule_pages(r, c->o);
 	struct rb_where w;
 	char *looked;
 

@@ -47,6 +47,8 @@ struct lint_opts {
 	bool shell_check;                /* give shell blocks to `sh -n` */
 	const char *shell;               /* borrowed or NULL: "/bin/sh" */
 	int64_t shell_timeout_ms;        /* per block; 0: 2000 */
+	const char *paging;              /* borrowed or NULL: comma-separated severities that
+	                                    page (any case); NULL: "page,critical" */
 };
 
 struct lint_input {

@@ -492,6 +492,54 @@ static void test_output(void **state)
 	free(json);
 }
 
+/* Which severities page is configurable (--paging); the default is page,critical. */
+static void test_paging_severities(void **state)
+{
+	static const char yaml[] =
+		"groups:\n"
+		"  - name: g\n"
+		"    rules:\n"
+		"      - alert: A\n"
+		"        expr: up == 0\n"
+		"        labels: {severity: SEV1}\n"
+		"      - alert: B\n"
+		"        expr: up == 0\n"
+		"        labels: {severity: critical}\n";
+	static const struct {
+		const char *paging;
+		size_t findings;
+		int first_line;
+	} cases[] = {
+		{ NULL, 1, 7 },            /* default: only the critical one */
+		{ "sev1", 1, 4 },          /* any case */
+		{ "page,sev1,critical", 2, 4 },
+		{ "sev1x,sev", 0, 0 },     /* whole words only */
+	};
+	struct rule_file rf;
+	struct lint_input in = {0};
+	struct lint_report rep;
+	char err[ERR_MAX];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rules_parse(yaml, sizeof yaml - 1, "p.yml", &rf, err), 0);
+	in.rule_files = &rf;
+	in.n_rule_files = 1;
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct lint_opts o = { .paging = cases[i].paging };
+
+		memset(&rep, 0, sizeof rep);
+		lint_run(&in, &o, &rep);
+		assert_int_equal(rep.n, cases[i].findings);
+		if (rep.n) {
+			assert_int_equal(rep.v[0].line, cases[i].first_line);
+			assert_string_equal(rep.v[0].rule, "rule-runbook-url");
+		}
+		lint_report_free(&rep);
+	}
+	rules_free(&rf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_rule_files),
 		cmocka_unit_test(test_linked),
 		cmocka_unit_test(test_output),
+		cmocka_unit_test(test_paging_severities),
 	};
 
 	return cmocka_run_group_tests_name("lint", tests, NULL, NULL);
