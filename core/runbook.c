@@ -21,6 +21,8 @@
 #define RB_MAX_DEPTH 16      /* nested containers walked; deeper is flattened */
 #define RB_MAX_WARNINGS 100
 #define RB_FLAT_MAX 4096     /* bytes of text kept from a flattened subtree */
+#define RB_CHART_MIN_MS (60 * (int64_t)1000)
+#define RB_CHART_MAX_MS (7 * 86400 * (int64_t)1000)
 
 struct rb_parser {
 	struct runbook *rb;      /* borrowed: being filled */
@@ -401,6 +403,12 @@ static void rb_fence_attrs(struct rb_parser *p, struct rb_block *b, const char *
 			if (duration_parse(val, &b->timeout_ms, err) < 0 || b->timeout_ms <= 0) {
 				b->timeout_ms = 0;
 				rb_warn(p, b->line, "bad timeout value: ", val);
+			}
+		} else if (strcmp(key, "chart") == 0) {
+			if (duration_parse(val, &b->chart_ms, err) < 0 ||
+			    b->chart_ms < RB_CHART_MIN_MS || b->chart_ms > RB_CHART_MAX_MS) {
+				b->chart_ms = 0;
+				rb_warn(p, b->line, "bad chart range (1m..7d): ", val);
 			}
 		} else if (strcmp(key, "confirm") == 0) {
 			if (strcmp(val, "yes") == 0)

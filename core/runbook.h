@@ -55,6 +55,9 @@ struct rb_block {
 	                        "\" continuations joined); else the whole code as one */
 	size_t n_commands;
 	int64_t timeout_ms;  /* fence attribute timeout=, 0 if none */
+	int64_t chart_ms;    /* fence attribute chart= (1m..7d): a promql block draws a
+	                        range chart over that span; 0 if none. Parsed on any
+	                        block, used only by promql ones */
 	enum rb_confirm confirm;
 	enum rb_rev rev;     /* fence attribute reversibility=, REV_UNKNOWN if none */
 	bool has_rev;

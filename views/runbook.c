@@ -30,7 +30,7 @@ struct rb_stepref {
 	size_t rfirst, rlast;   /* display row range, panes included */
 };
 
-enum rbv_row_kind { ROW_LINE, ROW_RUN, ROW_OUT, ROW_MORE_ABOVE, ROW_MORE_BELOW };
+enum rbv_row_kind { ROW_LINE, ROW_RUN, ROW_CHART, ROW_OUT, ROW_MORE_ABOVE, ROW_MORE_BELOW };
 struct rbv_row {
 	enum rbv_row_kind kind;
 	size_t idx;             /* layout line, output line, or a count */
@@ -164,6 +164,8 @@ static void rbv_push_pane(struct runbook_priv *p, struct walk_run *r)
 	if (!r)
 		return;
 	rbv_push(p, ROW_RUN, 0, r);
+	for (i = 0; i < (size_t)walker_chart_rows(r); i++)
+		rbv_push(p, ROW_CHART, i, r);
 	total = r->out.n_lines;
 	shown = total < RBV_PANE_LINES ? total : RBV_PANE_LINES;
 	if (r->scroll > total - shown)
@@ -401,6 +403,18 @@ static void runbook_draw_body(struct runbook_priv *p, int row, int y, int h, int
 			if (in_cur)
 				tui_put(row, 0, TUI_BADGE, tui_glyph_bar(), 1);
 			runbook_draw_run(row, w, rw->run);
+			break;
+		case ROW_CHART:
+			if (in_cur)
+				tui_put(row, 0, TUI_BADGE, tui_glyph_bar(), 1);
+			/* drawn whole from its first visible row; the rest only get the bar */
+			if (rw->idx == 0 || i == p->top) {
+				int rows = walker_chart_rows(rw->run) - (int)rw->idx;
+
+				if (rows > y + h - row)
+					rows = y + h - row;
+				walker_chart_draw(rw->run, row, RBV_GUTTER + 2, rows, w - RBV_GUTTER - 2);
+			}
 			break;
 		case ROW_OUT: {
 			size_t len;

@@ -1,8 +1,9 @@
 /* walker.c: the runbook walker's sessions (see walker.h): running a step as
  * a job (alert context in the environment, {{ $labels.x }} expanded as one
- * shell word), as an instant query against the first Prometheus, or in the
- * demo as canned output that says what would have run; the confirmations a
- * step's reversibility asks for; the escalation clock on a 1 s timer; the
+ * shell word), as a query against the first Prometheus (a range query and
+ * a chart for a {chart=} block: walker_chart.c), or in the demo as canned
+ * output that says what would have run; the confirmations a step's
+ * reversibility asks for; the escalation clock on a 1 s timer; the
  * incident timeline; and ending every job, bounded, when pagetty quits.
  * A drill's canned answers, their timers and scorecard events are in
  * walker_drill.c. */
@@ -188,6 +189,7 @@ static void walk_run_free(struct walk_run *r)
 		loop_del_timer(r->w->app->loop, r->drill_timer);
 	free(r->command);
 	free(r->lang);
+	walker_chart_free(r->chart);
 	walk_out_free(&r->out);
 	free(r);
 }
@@ -285,6 +287,8 @@ static void walker_prom_done(struct prom *p, struct prom_answer *ans, void *data
 
 	(void)p;
 	r->prom_id = 0;
+	if (r->chart_ms && ans->ok) /* a failed query: only its error, as instant ones */
+		walker_chart_take(r, &ans->result);
 	walker_prom_table(r, &ans->result);
 	if (ans->ok) {
 		r->exit_code = 0;
@@ -308,7 +312,15 @@ static void walker_start_prom(struct walker *w, struct walk_run *r)
 	}
 	if (!s->prom)
 		s->prom = prom_new(w->app->loop, w->app->http, &cfg->prom[0]);
-	r->prom_id = prom_query(s->prom, r->command, 0, walker_prom_done, r);
+	if (r->chart_ms) {
+		double start, step;
+
+		walker_chart_window(r->chart_ms, wall_now(), &start, &r->chart_end, &step);
+		r->prom_id = prom_query_range(s->prom, r->command, start, r->chart_end, step,
+		                              walker_prom_done, r);
+	} else {
+		r->prom_id = prom_query(s->prom, r->command, 0, walker_prom_done, r);
+	}
 }
 
 static void walker_start_job(struct walker *w, struct walk_run *r, int64_t timeout_ms)
@@ -371,6 +383,7 @@ static void walker_start(struct walker *w, int section, int step, bool rollback)
 	r->step = step;
 	r->rollback = rollback;
 	r->promql = b && b->promql;
+	r->chart_ms = r->promql && !rollback ? b->chart_ms : 0;
 	r->lang = xstrdup(b ? b->lang : "sh");
 	r->command = code;
 	r->running = true;

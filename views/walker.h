@@ -39,6 +39,9 @@ struct walk_run {
 	char err[ERR_MAX];       /* "" or why it failed to start / the query error */
 	int64_t started_ms, duration_ms;
 	size_t scroll;           /* lines scrolled up from the end of the output */
+	int64_t chart_ms;        /* promql {chart=}: a range query over this span, 0 none */
+	double chart_end;        /* wall time the range ends */
+	struct walk_chart *chart; /* owned or NULL: the answer's first series (walker_chart.c) */
 };
 
 struct walker {
@@ -62,6 +65,12 @@ struct walker *walker_get(struct app *a, const struct alert *alert);
 /* Hand the session its parsed runbook (taken: *rb is zeroed). Ignored when it
  * already has one: the first parse stays, so steps keep their indices. */
 void walker_set_runbook(struct walker *w, struct runbook *rb);
+
+/* Rows the run's chart takes in the output pane (0: none), and drawing it
+ * in a box (views/walker_chart.c). */
+#define WALKER_CHART_ROWS 9
+int walker_chart_rows(const struct walk_run *r);
+void walker_chart_draw(const struct walk_run *r, int y, int x, int h, int w);
 
 /* The last run of a step (rollback: of its Rollback: command), or NULL. */
 struct walk_run *walker_run_of(struct walker *w, int section, int step, bool rollback);

@@ -38,4 +38,17 @@ void walker_drill_step_done(struct walker *w, int section, int step, bool done);
 bool walker_drill_escalation(const struct walker *w, const struct rb_step *st, bool *due,
                              int64_t *remaining_ms, int64_t *elapsed_ms);
 
+/* walker_chart.c: a promql {chart=} block's range chart. */
+
+struct walk_chart;
+struct promql_result;
+/* The range query's [start, end] and step (chart_ms / 120 rounded down, at
+ * least 1 s): end = now (whole seconds), start = now - chart_ms widened to a whole number of
+ * steps so the last point is now. */
+void walker_chart_window(int64_t chart_ms, double now, double *start, double *end, double *step);
+/* Keep res's first series (NULL or empty: "no data") as r's chart over
+ * [r->chart_end - chart_ms, r->chart_end]. */
+void walker_chart_take(struct walk_run *r, const struct promql_result *res);
+void walker_chart_free(struct walk_chart *c);
+
 #endif

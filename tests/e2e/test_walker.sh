@@ -3,9 +3,10 @@
 # pair. An alert whose labels hold shell code ('; touch ...; ', $(touch ...),
 # backticks) is opened; running its steps shows the values literally, from
 # the environment and through {{ $labels.x }}, and the canary never exists.
-# Ctrl-C cancels a long step (pagetty keeps running), a timeout=1s step shows
-# it timed out, Space marks a step done and the heading's progress moves, a
-# wrong typed name runs no irreversible step, and the timeline file holds
+# A promql {chart=15m} step draws a range chart. Ctrl-C cancels a long
+# step (pagetty keeps running), a timeout=1s step shows it timed out,
+# Space marks a step done and the heading's progress moves, a wrong typed
+# name runs no irreversible step, and the timeline file holds
 # the events.
 . "$(dirname "$0")/lib.sh"
 
@@ -31,7 +32,16 @@ canary_absent() {
 }
 
 start_alertmanager_pair || bail "start the alertmanager pair"
+start_pushgateway || bail "start the pushgateway"
 start_prometheus || bail "start prometheus"
+# The gauge the chart step draws, scraped for 10 s before it runs (so the
+# range query's 7 s steps hold at least two points).
+push_metric walker 'e2e_walker_gauge{service="walker"} 7' || bail "push the walker gauge"
+gauge_scraped() {
+	http_get "$PROM_URL/api/v1/query?query=count_over_time(e2e_walker_gauge%5B1m%5D)" |
+		python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; sys.exit(0 if r and float(r[0]["value"][1]) >= 10 else 1)'
+}
+wait_until 30 gauge_scraped || bail "prometheus scrapes the walker gauge"
 
 x1="'; touch $canary; '"
 x2="\$(touch $canary)"
@@ -70,6 +80,26 @@ send "$s" Tab
 sleep 0.2
 send "$s" x
 assert_screen "$s" "\{x=\"$(ere "$x2")\"\}  42" 10 "the promql step shows the series (hostile label as a PromQL string) and its value"
+
+# A promql {chart=15m} block: a range query drawn as a chart (braille in a
+# UTF-8 locale) with its time axis, the table of last values below.
+send "$s" j
+sleep 0.2
+send "$s" x
+assert_screen "$s" 'e2e_walker_gauge.*service="walker"\}  last 15m' 10 "the chart step's title names the series and the range 15m"
+assert_screen "$s" '-15m .*-7m30s .*now' 5 "the chart's time axis spans -15m .. now"
+# braille is U+2800..U+28FF: UTF-8 e2 a0..a3 xx (grep -E ranges over
+# multibyte characters are not portable, so match the bytes)
+braille_shown() {
+	screen "$s" | LC_ALL=C grep -q $'\xe2[\xa0-\xa3]'
+}
+if wait_until 5 braille_shown; then
+	ok "the chart draws its line in braille"
+else
+	not_ok "the chart draws its line in braille"
+	dump_screen "$s"
+fi
+assert_screen "$s" 'service="walker"\}  7( |$)' 5 "the last value shows below the chart"
 
 # Step 1: the environment.
 send "$s" Tab

@@ -501,6 +501,58 @@ static void test_fence_attributes(void **state)
 	runbook_free(&rb);
 }
 
+/* chart=DURATION: 1m..7d, else a warning naming the line and chart_ms 0.
+ * Accepted on any block (it parses the same), only promql blocks use it. */
+static void test_chart_attribute(void **state)
+{
+	static const struct {
+		const char *md;
+		int64_t chart_ms;
+		const char *warning; /* NULL: none */
+	} cases[] = {
+		{ "## Triage\n1. x\n```promql {chart=1h}\nup\n```\n", 3600000, NULL },
+		{ "## Triage\n1. x\n```promql {chart=15m}\nup\n```\n", 900000, NULL },
+		{ "## Triage\n1. x\n```promql {chart=\"7d\"}\nup\n```\n", 7 * 86400000LL, NULL },
+		{ "## Triage\n1. x\n```promql {chart=1m timeout=5s}\nup\n```\n", 60000, NULL },
+		{ "## Triage\n1. x\n```sh {chart=1h}\nls\n```\n", 3600000, NULL },
+		{ "## Triage\n1. x\n```promql\nup\n```\n", 0, NULL },
+		{ "## Triage\n1. x\n```promql {chart=banana}\nup\n```\n", 0,
+		  "line 3: bad chart range (1m..7d): banana" },
+		{ "## Triage\n1. x\n```promql {chart=30s}\nup\n```\n", 0,
+		  "line 3: bad chart range (1m..7d): 30s" },
+		{ "## Triage\n1. x\n```promql {chart=8d}\nup\n```\n", 0,
+		  "line 3: bad chart range (1m..7d): 8d" },
+		{ "## Triage\n1. x\n```promql {chart=}\nup\n```\n", 0,
+		  "line 3: bad chart range (1m..7d): " },
+		{ "## Triage\n1. x\n```promql {chart=-1h}\nup\n```\n", 0,
+		  "line 3: bad chart range (1m..7d): -1h" },
+		{ "## Triage\n1. x\n```promql {chart=99999999999999999999d}\nup\n```\n", 0,
+		  "line 3: bad chart range (1m..7d): 99999999999999999999d" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct runbook rb;
+		const struct rb_block *b;
+
+		parse_str(cases[i].md, &rb);
+		assert_int_equal(rb.n_sections, 1);
+		assert_int_equal(rb.sections[0].n_steps, 1);
+		assert_int_equal(rb.sections[0].steps[0].n_blocks, 1);
+		b = &rb.sections[0].steps[0].blocks[0];
+		assert_true(b->runnable);
+		assert_int_equal(b->chart_ms, cases[i].chart_ms);
+		if (cases[i].warning) {
+			assert_int_equal(rb.n_warnings, 1);
+			assert_string_equal(rb.warnings[0], cases[i].warning);
+		} else {
+			assert_int_equal(rb.n_warnings, 0);
+		}
+		runbook_free(&rb);
+	}
+}
+
 static void test_prompts(void **state)
 {
 	static const struct {
@@ -890,6 +942,7 @@ int main(void)
 		cmocka_unit_test(test_mitigation_order),
 		cmocka_unit_test(test_heading_kinds),
 		cmocka_unit_test(test_fence_attributes),
+		cmocka_unit_test(test_chart_attribute),
 		cmocka_unit_test(test_prompts),
 		cmocka_unit_test(test_escalation),
 		cmocka_unit_test(test_inline),
