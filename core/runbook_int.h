@@ -29,6 +29,24 @@ char *rb_flat_text(cmark_node *node, size_t max);
 /* An HTML block's text: tags dropped, whitespace collapsed, sanitized. Malloced. */
 char *rb_html_text(const char *html);
 
+/* The parser's state while runbook.c walks the tree. */
+struct rb_parser {
+	struct runbook *rb;      /* borrowed: being filled */
+	int line_off;            /* lines of front matter removed */
+	enum rb_kind anchor_kind;/* kind of the last recognised heading ... */
+	int anchor_level;        /* ... and its level; 0 when none */
+	bool have_title;
+};
+
+/* Add a "line N: fmt arg" warning to p's runbook (arg sanitized, cut at 60
+ * bytes); past RB_MAX_WARNINGS one "too many warnings" line stands for the rest. */
+void rb_warn(struct rb_parser *p, int line, const char *fmt, const char *arg);
+/* Read a fence's attributes ("{timeout=30s confirm=typed}") into b. */
+void rb_fence_attrs(struct rb_parser *p, struct rb_block *b, const char *s);
+/* Fill b->commands from b->code: the prompted lines of a console/shell block
+ * with "$ " prompts, else the whole code as one command. */
+void rb_block_commands(struct rb_block *b);
+
 const char *rb_skip_space(const char *s);
 bool rb_prefix_ci(const char *s, const char *prefix);
 

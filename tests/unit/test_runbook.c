@@ -690,8 +690,6 @@ static void test_hostile(void **state)
 	struct runbook rb;
 	char err[ERR_MAX];
 	size_t i;
-	int64_t t0 = now_ms();
-
 	(void)state;
 	/* 1000-deep nested list, inside a mitigation */
 	buf_puts(&b, "## Mitigation\n");
@@ -739,7 +737,6 @@ static void test_hostile(void **state)
 	/* empty and odd */
 	for (i = 0; i < ARRAY_LEN(odd); i++)
 		check_hostile(odd[i], strlen(odd[i]));
-	assert_true(now_ms() - t0 < 60000);
 }
 
 /* ---- resolution ------------------------------------------------------------ */
