@@ -29,6 +29,13 @@
 #define BREAKER_DEF_THRESHOLD 3
 #define BREAKER_DEF_COOLDOWN_MS 2000
 #define BREAKER_MAX_COOLDOWN_MS 60000
+/* Body bytes taken from the network per loop round, over all transfers.
+ * libcurl reads a ready socket over and over within one call, so a fast
+ * peer streaming a big body (a 200 MB answer on loopback) held the loop for
+ * 100-300 ms of copying and page faults per round while a key waited. Past
+ * this budget the write callback pauses its transfer, and a 0 ms loop timer
+ * resumes every paused one in the next round, after keys and the frame. */
+#define HTTP_ROUND_BYTES ((size_t)256 << 10)
 
 struct http_call {
 	uint64_t id;
@@ -49,6 +56,7 @@ struct http_call {
 	uint64_t timer;               /* loop timer: backoff or deferred failure */
 	struct buf resp;              /* owned: response body of this attempt */
 	bool too_big;
+	bool paused;                  /* write callback paused it: round budget spent */
 	char errbuf[CURL_ERROR_SIZE]; /* curl's per-transfer message */
 	struct http_result res;       /* filled before done; members owned */
 	http_done_fn done;
@@ -65,6 +73,8 @@ struct http {
 	int *socks;                   /* fds registered with the loop */
 	size_t n_socks, cap_socks;
 	uint64_t rng;
+	size_t round_bytes;           /* body bytes taken since the last resume */
+	uint64_t resume_timer;        /* loop timer resuming paused calls, 0 none */
 };
 
 static void http_start_attempt(struct http_call *c);
@@ -436,16 +446,44 @@ static int http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	return 0;
 }
 
+/* Resume every call the round budget paused; curl hands each its held
+ * data again (through http_write_cb, which may pause it anew). */
+static void http_on_resume(struct loop *l, void *data)
+{
+	struct http *h = data;
+	size_t i;
+
+	(void)l;
+	h->resume_timer = 0;
+	h->round_bytes = 0;
+	for (i = 0; i < h->n_calls; i++) {
+		struct http_call *c = h->calls[i];
+
+		if (c->paused && c->easy) {
+			c->paused = false;
+			curl_easy_pause(c->easy, CURLPAUSE_CONT);
+		}
+	}
+}
+
 static size_t http_write_cb(char *ptr, size_t size, size_t nmemb, void *userp)
 {
 	struct http_call *c = userp;
+	struct http *h = c->h;
 	size_t n = size * nmemb;
 
+	if (h->round_bytes >= HTTP_ROUND_BYTES) {
+		c->paused = true;
+		if (!h->resume_timer)
+			h->resume_timer = loop_add_timer(h->loop, 0, http_on_resume, h);
+		return CURL_WRITEFUNC_PAUSE;
+	}
 	if (n > c->max_bytes || c->resp.len > c->max_bytes - n) {
 		c->too_big = true;
 		return 0; /* CURLE_WRITE_ERROR aborts the transfer */
 	}
 	buf_append(&c->resp, ptr, n);
+	h->round_bytes += n;
 	return n;
 }
 
@@ -711,6 +749,8 @@ void http_free(struct http *h)
 		loop_del_fd(h->loop, h->socks[i]);
 	if (h->timer)
 		loop_del_timer(h->loop, h->timer);
+	if (h->resume_timer)
+		loop_del_timer(h->loop, h->resume_timer);
 	free(h->calls);
 	free(h->socks);
 	free(h);
