@@ -75,7 +75,7 @@ serve() {
 		"$E2E_ROOT/tests/e2e/garbage_server.py" "$mode" "$port" \
 		--mode-file "$E2E_TMP/mode-$m" --limit 60 --lifetime 400 "${extra[@]}"
 	echo "$E2E_LAST_PID" >>"$E2E_TMP/server-pids"
-	wait_until 10 grep -qs '^ready' "$log" || { diag_file "$log"; return 1; }
+	wait_until 30 grep -qs '^ready' "$log" || { diag_file "$log"; return 1; }
 }
 
 # pagetty_pid SESSION: the pid of pagetty inside the pane (keyprobe wrote it).
