@@ -327,13 +327,9 @@ void drill_source_run(struct source *s, const char *alertname, enum drill_sec se
                       struct drill_reply *r)
 {
 	struct ds *ds = s->priv;
-	const struct drill_canned *c = drill_canned_find(&ds->d, command);
 	double t = drill_source_now(s);
 
-	r->canned = c != NULL;
-	r->output = c ? c->output : DS_NO_OUTPUT;
-	r->exit_code = c ? c->exit_code : 0;
-	r->delay_ms = c ? (int64_t)(c->delay * 1000 / ds->d.speed) : 0;
+	drill_canned_reply(&ds->d, alertname, command, ds->d.speed, DS_NO_OUTPUT, r);
 	ds_advance(ds, t);
 	drill_log_add(&ds->log, DRILL_EV_STEP_RUN, t, alertname, sec, step, command, rev,
 	              r->exit_code, rollback);

@@ -40,7 +40,7 @@ static void walker_drill_fire(struct loop *l, void *data)
 	(void)l;
 	r->drill_timer = 0;
 	src = r->w ? walker_drill(r->w->app) : NULL;
-	c = src ? drill_canned_find(drill_source_drill(src), r->command) : NULL;
+	c = src ? drill_canned_find(drill_source_drill(src), alert_name(r->w->alert), r->command) : NULL;
 	if (c)
 		out = c->output;
 	walk_out_append(&r->out, out, strlen(out));
