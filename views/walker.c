@@ -268,44 +268,6 @@ static void walker_on_exit(struct job *j, int status, bool timed_out, bool cance
 	walker_finish(r);
 }
 
-/* The answer as a small table: one line per series, labels then value. */
-static void walker_prom_table(struct walk_run *r, const struct promql_result *res)
-{
-	struct buf b = {0};
-	size_t i, k;
-
-	switch (res->type) {
-	case PROMQL_STRING:
-		buf_printf(&b, "string  %s\n", res->string ? res->string : "");
-		break;
-	case PROMQL_SCALAR:
-		if (res->n_series && res->series[0].n)
-			buf_printf(&b, "scalar  %g\n", res->series[0].samples[0].v);
-		break;
-	default:
-		for (i = 0; i < res->n_series; i++) {
-			const struct promql_series *s = &res->series[i];
-
-			buf_putc(&b, '{');
-			for (k = 0; k < s->metric.n; k++)
-				buf_printf(&b, "%s%s=\"%s\"", k ? ", " : "", s->metric.v[k].name,
-				           s->metric.v[k].value);
-			buf_putc(&b, '}');
-			if (s->n)
-				buf_printf(&b, "  %g", s->samples[s->n - 1].v);
-			buf_putc(&b, '\n');
-		}
-		if (!res->n_series)
-			buf_puts(&b, "(empty result)\n");
-		break;
-	}
-	for (i = 0; i < res->n_warnings; i++)
-		buf_printf(&b, "warning: %s\n", res->warnings[i]);
-	if (b.len)
-		walk_out_append(&r->out, b.data, b.len);
-	buf_free(&b);
-}
-
 static void walker_prom_done(struct prom *p, struct prom_answer *ans, void *data)
 {
 	struct walk_run *r = data;

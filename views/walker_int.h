@@ -60,5 +60,8 @@ void walker_chart_window(int64_t chart_ms, double now, double *start, double *en
  * [r->chart_end - chart_ms, r->chart_end]. */
 void walker_chart_take(struct walk_run *r, const struct promql_result *res);
 void walker_chart_free(struct walk_chart *c);
+/* The answer as a small table appended to r's output: one line per series,
+ * labels then value; warnings after. */
+void walker_prom_table(struct walk_run *r, const struct promql_result *res);
 
 #endif
