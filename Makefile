@@ -53,8 +53,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-# The demo scenario and shipped runbooks are compiled into the binary.
-$(BUILD)/datasource/scenario.o: $(wildcard runbooks/*.md examples/demo.yaml)
+# The demo's canned answers to the shipped runbooks are compiled into the
+# binary (.incbin): rebuild when they change.
+$(BUILD)/datasource/scenario_canned.o: runbooks/demo-canned.yaml
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -24,6 +24,7 @@ struct dp {
 	const char *file;
 	char *err;
 	size_t points;                     /* points parsed so far, all curves */
+	bool canned_only;                  /* drill_parse_canned: no alerts, metrics, inject */
 };
 
 static int dp_err(struct dp *p, const yaml_node_t *n, const char *fmt, ...)
@@ -336,6 +337,10 @@ static int dp_canned(struct dp *p, const yaml_node_t *n, struct drill_canned *c)
 				rc = dp_err(p, v, "match: exact or regex");
 		} else if (!strcmp(k, "command")) {
 			rc = dp_str(p, v, "command", &c->command);
+		} else if (!strcmp(k, "alert")) {
+			rc = dp_str(p, v, "alert", &c->alert);
+			if (!rc && !*c->alert)
+				rc = dp_err(p, v, "alert: empty");
 		} else if (!strcmp(k, "output")) {
 			rc = dp_str(p, v, "output", &c->output);
 		} else if (!strcmp(k, "exit")) {
@@ -471,12 +476,12 @@ static int dp_check_refs(struct dp *p, struct drill *d, const yaml_node_t *root)
 	return 0;
 }
 
-int drill_parse(struct drill *d, const char *buf, size_t len, const char *file,
-                char err[ERR_MAX])
+static int drill_parse_doc(struct drill *d, const char *buf, size_t len, const char *file,
+                           bool canned_only, char err[ERR_MAX])
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	struct dp p = { &doc, file ? file : "drill", err, 0 };
+	struct dp p = { &doc, file ? file : "drill", err, 0, canned_only };
 	yaml_node_t *root, *kn, *v;
 	const char *k;
 	bool have_doc = false;
@@ -511,6 +516,9 @@ int drill_parse(struct drill *d, const char *buf, size_t len, const char *file,
 			rc = dp_str(&p, v, "name", &d->name);
 		else if (!strcmp(k, "description"))
 			rc = dp_str(&p, v, "description", &d->description);
+		else if (p.canned_only && strcmp(k, "canned") != 0)
+			rc = dp_err(&p, kn, "unknown key \"%.40s\" (a canned-answer file has "
+			            "name, description and canned)", k);
 		else if (!strcmp(k, "duration"))
 			rc = dp_time(&p, v, "duration", false, &d->duration);
 		else if (!strcmp(k, "speed"))
@@ -538,7 +546,7 @@ int drill_parse(struct drill *d, const char *buf, size_t len, const char *file,
 		dp_err(&p, root, "duration must be positive");
 		goto fail;
 	}
-	if (d->n_alerts == 0) {
+	if (d->n_alerts == 0 && !canned_only) {
 		dp_err(&p, root, "alerts: at least one alert is required");
 		goto fail;
 	}
@@ -562,6 +570,18 @@ fail:
 		yaml_document_delete(&doc);
 	drill_free(d);
 	return -1;
+}
+
+int drill_parse(struct drill *d, const char *buf, size_t len, const char *file,
+                char err[ERR_MAX])
+{
+	return drill_parse_doc(d, buf, len, file, false, err);
+}
+
+int drill_parse_canned(struct drill *d, const char *buf, size_t len, const char *file,
+                       char err[ERR_MAX])
+{
+	return drill_parse_doc(d, buf, len, file, true, err);
 }
 
 int drill_load(struct drill *d, const char *path, char err[ERR_MAX])
@@ -601,6 +621,7 @@ void drill_free(struct drill *d)
 	for (i = 0; i < d->n_canned; i++) {
 		if (d->canned[i].match == DRILL_MATCH_REGEX)
 			regfree(&d->canned[i].re);
+		free(d->canned[i].alert);
 		free(d->canned[i].command);
 		free(d->canned[i].output);
 	}
@@ -639,7 +660,8 @@ static bool drill_same_command(const char *a, const char *b)
 	}
 }
 
-const struct drill_canned *drill_canned_find(const struct drill *d, const char *command)
+const struct drill_canned *drill_canned_find(const struct drill *d, const char *alertname,
+                                             const char *command)
 {
 	size_t i;
 
@@ -648,11 +670,24 @@ const struct drill_canned *drill_canned_find(const struct drill *d, const char *
 	for (i = 0; i < d->n_canned; i++) {
 		const struct drill_canned *c = &d->canned[i];
 
+		if (c->alert && (!alertname || strcmp(c->alert, alertname) != 0))
+			continue;
 		if (c->match == DRILL_MATCH_EXACT ? drill_same_command(c->command, command)
 		                                  : regexec(&c->re, command, 0, NULL, 0) == 0)
 			return c;
 	}
 	return NULL;
+}
+
+void drill_canned_reply(const struct drill *d, const char *alertname, const char *command,
+                        double speed, const char *none, struct drill_reply *r)
+{
+	const struct drill_canned *c = drill_canned_find(d, alertname, command);
+
+	r->canned = c != NULL;
+	r->output = c ? c->output : none;
+	r->exit_code = c ? c->exit_code : 0;
+	r->delay_ms = c ? (int64_t)(c->delay * 1000 / (speed >= 1 ? speed : 1)) : 0;
 }
 
 bool drill_pattern_match(const char *pattern, const regex_t *re, const char *step,

@@ -11,6 +11,7 @@
 #include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "labels.h"
 #include "util.h"
@@ -45,6 +46,7 @@ enum drill_match { DRILL_MATCH_EXACT, DRILL_MATCH_REGEX };
 
 struct drill_canned {
 	enum drill_match match;
+	char *alert;                  /* owned or NULL: answers only in this alert's runbook */
 	char *command;                /* owned: the command, or an ERE */
 	regex_t re;                   /* compiled when match is regex */
 	char *output;                 /* owned, may be "" */
@@ -85,13 +87,31 @@ struct drill {
  * with err "FILE:LINE:COL: message" (d is then empty). */
 int drill_parse(struct drill *d, const char *buf, size_t len, const char *file,
                 char err[ERR_MAX]);
+/* Parse a file of canned answers only (the demo's, runbooks/demo-canned.yaml):
+ * the keys name, description and canned; no alerts are needed. */
+int drill_parse_canned(struct drill *d, const char *buf, size_t len, const char *file,
+                       char err[ERR_MAX]);
 /* Read (at most 4 MiB) and parse. */
 int drill_load(struct drill *d, const char *path, char err[ERR_MAX]);
 void drill_free(struct drill *d);  /* idempotent; d is zeroed */
 
 /* The first canned answer for command (exact after trimming blanks, or the
- * regex matches), or NULL. */
-const struct drill_canned *drill_canned_find(const struct drill *d, const char *command);
+ * regex matches) run from alertname's runbook, or NULL. An answer with an
+ * alert: key is skipped unless it names alertname; alertname NULL skips
+ * them all. */
+const struct drill_canned *drill_canned_find(const struct drill *d, const char *alertname,
+                                             const char *command);
+/* What a command run in a drill or the demo shows: its canned answer, or
+ * none (borrowed) when nothing matched. output is borrowed from d (or is
+ * none). */
+struct drill_reply {
+	const char *output;
+	int exit_code;
+	int64_t delay_ms;           /* wall milliseconds before it shows (delay / speed) */
+	bool canned;
+};
+void drill_canned_reply(const struct drill *d, const char *alertname, const char *command,
+                        double speed, const char *none, struct drill_reply *r);
 /* Does a mitigation pattern (compiled re of pattern) match a step run?
  * True when pattern equals the step title (case-insensitive) or re matches
  * the title or the command. step and command may be NULL. */

@@ -1,6 +1,8 @@
 /* labels.c: ordered name/value sets. */
 #include "labels.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,4 +82,25 @@ void labelset_free(struct labelset *ls)
 	free(ls->v);
 	ls->v = NULL;
 	ls->n = ls->cap = 0;
+}
+
+void labelset_fingerprint(const struct labelset *sorted, char out[17])
+{
+	uint64_t h = 14695981039346656037ULL;
+	const unsigned char *p;
+	size_t i;
+	int k;
+
+	for (i = 0; i < sorted->n; i++) {
+		for (k = 0; k < 2; k++) {
+			p = (const unsigned char *)(k ? sorted->v[i].value : sorted->v[i].name);
+			for (; *p; p++) {
+				h ^= *p;
+				h *= 1099511628211ULL;
+			}
+			h ^= 0xff;
+			h *= 1099511628211ULL;
+		}
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }

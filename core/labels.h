@@ -23,5 +23,8 @@ void labelset_sort(struct labelset *ls);                                       /
 void labelset_copy(struct labelset *dst, const struct labelset *src);
 int labelset_equal(const struct labelset *a, const struct labelset *b);
 void labelset_free(struct labelset *ls);
+/* Alertmanager's fingerprint of a label set sorted by name: FNV-1a 64 over
+ * each name and value, each followed by the byte 0xff, as 16 hex digits. */
+void labelset_fingerprint(const struct labelset *sorted, char out[17]);
 
 #endif

@@ -89,6 +89,29 @@ void silence_free(struct silence *s)
 	free(s);
 }
 
+struct silence *silence_dup(const struct silence *src)
+{
+	struct silence *d = xcalloc(1, sizeof *d);
+	size_t i;
+
+	d->id = xstrdup(src->id);
+	d->n_matchers = src->n_matchers;
+	d->matchers = xcalloc(src->n_matchers ? src->n_matchers : 1, sizeof *d->matchers);
+	for (i = 0; i < src->n_matchers; i++) {
+		d->matchers[i].name = xstrdup(src->matchers[i].name ? src->matchers[i].name : "");
+		d->matchers[i].value = xstrdup(src->matchers[i].value ? src->matchers[i].value : "");
+		d->matchers[i].is_regex = src->matchers[i].is_regex;
+		d->matchers[i].is_equal = src->matchers[i].is_equal;
+	}
+	d->starts = src->starts;
+	d->ends = src->ends;
+	d->created_by = xstrdup(src->created_by);
+	d->comment = xstrdup(src->comment);
+	d->state = xstrdup(src->state);
+	d->cluster = xstrdup(src->cluster);
+	return d;
+}
+
 void silence_list_push(struct silence_list *l, struct silence *s)
 {
 	xgrow(&l->v, &l->cap, l->n + 1, sizeof *l->v);

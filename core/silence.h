@@ -52,5 +52,8 @@ void silence_list_push(struct silence_list *l, struct silence *s); /* takes s */
 void silence_list_clear(struct silence_list *l);
 void silence_list_free(struct silence_list *l);
 void silence_free(struct silence *s); /* frees members and s */
+/* A deep copy (NULL members stay NULL; a matcher's NULL name or value
+ * becomes ""). The demo and drill sources keep what they are given. */
+struct silence *silence_dup(const struct silence *src);
 
 #endif

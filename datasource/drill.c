@@ -170,28 +170,6 @@ static void ds_advance(struct ds *ds, double t)
 	}
 }
 
-/* Alertmanager's label-set fingerprint (FNV-1a 64, as scenario.c). */
-static void ds_fingerprint(const struct labelset *sorted, char out[17])
-{
-	uint64_t h = 14695981039346656037ULL;
-	const unsigned char *p;
-	size_t i;
-	int k;
-
-	for (i = 0; i < sorted->n; i++) {
-		for (k = 0; k < 2; k++) {
-			p = (const unsigned char *)(k ? sorted->v[i].value : sorted->v[i].name);
-			for (; *p; p++) {
-				h ^= *p;
-				h *= 1099511628211ULL;
-			}
-			h ^= 0xff;
-			h *= 1099511628211ULL;
-		}
-	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
 static void ds_strv_push(char ***v, size_t *n, const char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof **v);
@@ -209,7 +187,7 @@ static struct alert *ds_alert_new(struct source *s, size_t i, double wall)
 	labelset_copy(&a->labels, &da->labels);
 	labelset_sort(&a->labels);
 	labelset_copy(&a->annotations, &da->annotations);
-	ds_fingerprint(&a->labels, fp);
+	labelset_fingerprint(&a->labels, fp);
 	a->fingerprint = xstrdup(fp);
 	a->starts = ds->t0 + ds_fire_time(ds, i) / ds->d.speed;
 	rfc3339_format(a->starts, ts, sizeof ts);
@@ -327,13 +305,9 @@ void drill_source_run(struct source *s, const char *alertname, enum drill_sec se
                       struct drill_reply *r)
 {
 	struct ds *ds = s->priv;
-	const struct drill_canned *c = drill_canned_find(&ds->d, command);
 	double t = drill_source_now(s);
 
-	r->canned = c != NULL;
-	r->output = c ? c->output : DS_NO_OUTPUT;
-	r->exit_code = c ? c->exit_code : 0;
-	r->delay_ms = c ? (int64_t)(c->delay * 1000 / ds->d.speed) : 0;
+	drill_canned_reply(&ds->d, alertname, command, ds->d.speed, DS_NO_OUTPUT, r);
 	ds_advance(ds, t);
 	drill_log_add(&ds->log, DRILL_EV_STEP_RUN, t, alertname, sec, step, command, rev,
 	              r->exit_code, rollback);
@@ -425,26 +399,6 @@ void drill_source_score(const struct source *s, struct scorecard *sc)
 
 /* ---- silences ---- */
 
-static struct silence *ds_silence_dup(const struct silence *src)
-{
-	struct silence *d = xcalloc(1, sizeof *d);
-	size_t i;
-
-	d->n_matchers = src->n_matchers;
-	d->matchers = xcalloc(src->n_matchers ? src->n_matchers : 1, sizeof *d->matchers);
-	for (i = 0; i < src->n_matchers; i++) {
-		d->matchers[i].name = xstrdup(src->matchers[i].name ? src->matchers[i].name : "");
-		d->matchers[i].value = xstrdup(src->matchers[i].value ? src->matchers[i].value : "");
-		d->matchers[i].is_regex = src->matchers[i].is_regex;
-		d->matchers[i].is_equal = src->matchers[i].is_equal;
-	}
-	d->starts = src->starts;
-	d->ends = src->ends;
-	d->created_by = xstrdup(src->created_by);
-	d->comment = xstrdup(src->comment);
-	return d;
-}
-
 static int ds_op_apply(struct source *s, struct ds_op *op, char **id, char err[ERR_MAX])
 {
 	struct ds *ds = s->priv;
@@ -465,10 +419,13 @@ static int ds_op_apply(struct source *s, struct ds_op *op, char **id, char err[E
 		if (!sil->comment || !sil->comment[0])
 			return errf(err, "comment missing");
 		op->sil = NULL;
+		free(sil->id);
 		sil->id = xasprintf("drill-silence-%u", ++ds->next_silence);
 		if (sil->starts < now)
 			sil->starts = now;
+		free(sil->cluster);
 		sil->cluster = xstrdup(s->name);
+		free(sil->state);
 		sil->state = xstrdup("active");
 		silence_list_push(&s->silences, sil);
 		drill_log_add(&ds->log, DRILL_EV_SILENCE, drill_source_now(s), NULL, DRILL_SEC_OTHER,
@@ -539,7 +496,7 @@ static void ds_silence_create(struct source *s, const struct silence *sil,
 	struct ds_op *op = xcalloc(1, sizeof *op);
 
 	op->kind = DS_CREATE;
-	op->sil = sil ? ds_silence_dup(sil) : NULL;
+	op->sil = sil ? silence_dup(sil) : NULL;
 	op->cb = cb;
 	op->data = data;
 	ds_op_queue(s, op);

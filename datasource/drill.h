@@ -28,16 +28,9 @@ double drill_source_now(const struct source *s);
 const struct drill *drill_source_drill(const struct source *s);
 const struct drill_log *drill_source_log(const struct source *s);
 
-/* What a command run in a drill shows. output is borrowed from the drill
- * ("(no output in this drill)\n" when nothing matched). */
-struct drill_reply {
-	const char *output;
-	int exit_code;
-	int64_t delay_ms;           /* wall milliseconds before it shows (delay / speed) */
-	bool canned;
-};
-/* A step's command was "run": answer it and log it. Nothing is ever
- * executed. */
+/* A step's command was "run": answer it (drill_canned_reply, output
+ * "(no output in this drill)\n" when nothing matched) and log it. Nothing is
+ * ever executed. */
 void drill_source_run(struct source *s, const char *alertname, enum drill_sec sec,
                       const char *step, const char *command, int rev, bool rollback,
                       struct drill_reply *r);

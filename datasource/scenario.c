@@ -168,29 +168,6 @@ struct scenario {
 	unsigned next_silence;      /* counter for new silence ids */
 };
 
-/* Alertmanager's label-set fingerprint: FNV-1a 64 over the labels sorted
- * by name, name and value each followed by the byte 0xff. */
-static void scenario_fingerprint(const struct labelset *sorted, char out[17])
-{
-	uint64_t h = 14695981039346656037ULL;
-	const unsigned char *p;
-	size_t i;
-	int k;
-
-	for (i = 0; i < sorted->n; i++) {
-		for (k = 0; k < 2; k++) {
-			p = (const unsigned char *)(k ? sorted->v[i].value : sorted->v[i].name);
-			for (; *p; p++) {
-				h ^= *p;
-				h *= 1099511628211ULL;
-			}
-			h ^= 0xff;
-			h *= 1099511628211ULL;
-		}
-	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
 static void scenario_labels(const struct scenario_alert *sa, struct labelset *ls)
 {
 	labelset_set(ls, "alertname", sa->alertname);
@@ -239,7 +216,7 @@ static struct alert *scenario_alert_new(struct source *s, size_t idx, double now
 	size_t i;
 
 	scenario_labels(sa, &a->labels);
-	scenario_fingerprint(&a->labels, fp);
+	labelset_fingerprint(&a->labels, fp);
 	a->fingerprint = xstrdup(fp);
 
 	labelset_set(&a->annotations, "summary", sa->summary);
@@ -302,7 +279,7 @@ static void scenario_rebuild(struct source *s)
 		struct labelset ls = {0};
 
 		scenario_labels(&scenario_alerts[i], &ls);
-		scenario_fingerprint(&ls, fps[i]);
+		labelset_fingerprint(&ls, fps[i]);
 		labelset_free(&ls);
 	}
 	alert_list_clear(&s->alerts);
@@ -349,29 +326,6 @@ static void scenario_refresh(struct source *s)
 		return;
 	s->status.fetching = true;
 	sc->refresh_timer = loop_add_timer(sc->loop, 0, scenario_refresh_fire, s);
-}
-
-static struct silence *scenario_silence_dup(const struct silence *src)
-{
-	struct silence *d = xcalloc(1, sizeof *d);
-	size_t i;
-
-	d->id = xstrdup(src->id);
-	d->n_matchers = src->n_matchers;
-	d->matchers = xcalloc(src->n_matchers ? src->n_matchers : 1, sizeof *d->matchers);
-	for (i = 0; i < src->n_matchers; i++) {
-		d->matchers[i].name = xstrdup(src->matchers[i].name ? src->matchers[i].name : "");
-		d->matchers[i].value = xstrdup(src->matchers[i].value ? src->matchers[i].value : "");
-		d->matchers[i].is_regex = src->matchers[i].is_regex;
-		d->matchers[i].is_equal = src->matchers[i].is_equal;
-	}
-	d->starts = src->starts;
-	d->ends = src->ends;
-	d->created_by = xstrdup(src->created_by);
-	d->comment = xstrdup(src->comment);
-	d->state = xstrdup(src->state);
-	d->cluster = xstrdup(src->cluster);
-	return d;
 }
 
 /* Alertmanager's checks on a new silence, in its words. */
@@ -539,7 +493,7 @@ static void scenario_silence_create(struct source *s, const struct silence *sil,
 	struct scenario_op *op = xcalloc(1, sizeof *op);
 
 	op->kind = OP_CREATE;
-	op->sil = sil ? scenario_silence_dup(sil) : NULL;
+	op->sil = sil ? silence_dup(sil) : NULL;
 	op->cb = cb;
 	op->data = data;
 	scenario_op_queue(s, op);

@@ -74,6 +74,9 @@ struct source *alertmanager_source_new(struct loop *l, struct http *h,
                                        const struct am_cluster *cluster);
 /* The embedded demo scenario (no network). */
 struct source *scenario_source_new(struct loop *l);
+/* The demo's canned answers to the shipped runbooks' commands: the text of
+ * runbooks/demo-canned.yaml (drill_parse_canned() format), static. */
+const char *scenario_canned_yaml(void);
 
 void source_free(struct source *s);
 

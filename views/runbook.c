@@ -358,6 +358,8 @@ static void runbook_draw_run(int row, int w, const struct walk_run *r)
 		if (r->truncated)
 			x += tui_put(row, x, TUI_WARNING, "[truncated]  ", w - x);
 	}
+	if (r->demo) /* a drill's or the demo's canned answer: nothing ran */
+		x += tui_put(row, x, TUI_BADGE, "simulated ", w - x);
 	if (r->rollback)
 		x += tui_put(row, x, TUI_BADGE, "rollback ", w - x);
 	nl = strchr(r->command ? r->command : "", '\n');

@@ -1,21 +1,23 @@
 /* walker.c: the runbook walker's sessions (see walker.h): running a step as
  * a job (alert context in the environment, {{ $labels.x }} expanded as one
  * shell word), as a query against the first Prometheus (a range query and
- * a chart for a {chart=} block: walker_chart.c), or in the demo as canned
- * output that says what would have run; the confirmations a step's
+ * a chart for a {chart=} block: walker_chart.c), or in a drill or the demo
+ * as a canned answer (walker_drill.c; nothing runs); the confirmations a step's
  * reversibility asks for; the escalation clock on a 1 s timer; the
  * incident timeline; and ending every job, bounded, when pagetty quits.
- * A drill's canned answers, their timers and scorecard events are in
- * walker_drill.c. */
+ * Canned answers (a drill's, the demo's runbooks/demo-canned.yaml), their
+ * timers and a drill's scorecard events are in walker_drill.c. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "../core/drill.h"
 #include "../core/template.h"
 #include "../core/text.h"
 #include "../datasource/prometheus.h"
+#include "../datasource/source.h"
 #include "../exec/job.h"
 #include "views.h"
 #include "walker.h"
@@ -34,6 +36,8 @@ struct walker_set {
 	uint64_t quit_timer;
 	int64_t quit_deadline;
 	struct prom *prom;       /* owned, made on the first promql run, or NULL */
+	struct drill *demo_canned; /* owned, parsed on the demo's first run, or NULL */
+	bool demo_canned_failed; /* it did not parse: said once */
 };
 
 static struct walker_set *walker_set_of(struct app *a)
@@ -41,6 +45,26 @@ static struct walker_set *walker_set_of(struct app *a)
 	if (!a->walkers)
 		a->walkers = xcalloc(1, sizeof *a->walkers);
 	return a->walkers;
+}
+
+/* ---- the demo's canned answers ---- */
+
+const struct drill *walker_demo_canned(struct app *a)
+{
+	struct walker_set *s = walker_set_of(a);
+	const char *y = scenario_canned_yaml();
+	char err[ERR_MAX];
+
+	if (s->demo_canned || s->demo_canned_failed)
+		return s->demo_canned;
+	s->demo_canned = xcalloc(1, sizeof *s->demo_canned);
+	if (drill_parse_canned(s->demo_canned, y, strlen(y), "demo-canned.yaml", err) < 0) {
+		free(s->demo_canned);
+		s->demo_canned = NULL;
+		s->demo_canned_failed = true;
+		app_status(a, TUI_ERROR, "demo: %s", err);
+	}
+	return s->demo_canned;
 }
 
 /* ---- timeline ---- */
@@ -185,8 +209,9 @@ static void walk_run_free(struct walk_run *r)
 {
 	if (!r)
 		return;
-	if (r->drill_timer && r->w)
-		loop_del_timer(r->w->app->loop, r->drill_timer);
+	if (r->canned_timer && r->w)
+		loop_del_timer(r->w->app->loop, r->canned_timer);
+	free(r->canned);
 	free(r->command);
 	free(r->lang);
 	walker_chart_free(r->chart);
@@ -241,44 +266,6 @@ static void walker_on_exit(struct job *j, int status, bool timed_out, bool cance
 		return;
 	}
 	walker_finish(r);
-}
-
-/* The answer as a small table: one line per series, labels then value. */
-static void walker_prom_table(struct walk_run *r, const struct promql_result *res)
-{
-	struct buf b = {0};
-	size_t i, k;
-
-	switch (res->type) {
-	case PROMQL_STRING:
-		buf_printf(&b, "string  %s\n", res->string ? res->string : "");
-		break;
-	case PROMQL_SCALAR:
-		if (res->n_series && res->series[0].n)
-			buf_printf(&b, "scalar  %g\n", res->series[0].samples[0].v);
-		break;
-	default:
-		for (i = 0; i < res->n_series; i++) {
-			const struct promql_series *s = &res->series[i];
-
-			buf_putc(&b, '{');
-			for (k = 0; k < s->metric.n; k++)
-				buf_printf(&b, "%s%s=\"%s\"", k ? ", " : "", s->metric.v[k].name,
-				           s->metric.v[k].value);
-			buf_putc(&b, '}');
-			if (s->n)
-				buf_printf(&b, "  %g", s->samples[s->n - 1].v);
-			buf_putc(&b, '\n');
-		}
-		if (!res->n_series)
-			buf_puts(&b, "(empty result)\n");
-		break;
-	}
-	for (i = 0; i < res->n_warnings; i++)
-		buf_printf(&b, "warning: %s\n", res->warnings[i]);
-	if (b.len)
-		walk_out_append(&r->out, b.data, b.len);
-	buf_free(&b);
 }
 
 static void walker_prom_done(struct prom *p, struct prom_answer *ans, void *data)
@@ -375,7 +362,6 @@ static void walker_start(struct walker *w, int section, int step, bool rollback)
 		free(script);
 		return;
 	}
-	free(script);
 	walk_run_free(*slot);
 	r = *slot = xcalloc(1, sizeof *r);
 	r->w = w;
@@ -388,20 +374,12 @@ static void walker_start(struct walker *w, int section, int step, bool rollback)
 	r->command = code;
 	r->running = true;
 	r->started_ms = now_ms();
-	if (walker_drill(w->app)) {
-		walker_start_drill(w, r, walker_drill(w->app));
+	if (w->app->demo || walker_drill(w->app)) {
+		walker_start_canned(w, r, script);
+		free(script);
 		return;
 	}
-	if (w->app->demo) {
-		char *msg = xasprintf("(demo: commands are not executed; this would run: %s)\n", code);
-
-		r->demo = true;
-		walk_out_append(&r->out, msg, strlen(msg));
-		free(msg);
-		r->exit_code = 0;
-		walker_finish(r);
-		return;
-	}
+	free(script);
 	if (r->promql)
 		walker_start_prom(w, r);
 	else
@@ -513,8 +491,8 @@ bool walker_cancel(struct walker *w, int section, int step)
 		any = true;
 		if (r->job) {
 			job_cancel(r->job);
-		} else if (r->drill_timer) {
-			walker_drill_cancel(w, r);
+		} else if (r->canned_timer) {
+			walker_canned_cancel(w, r);
 		} else if (r->prom_id) {
 			prom_cancel(s->prom, r->prom_id);
 			r->prom_id = 0;
@@ -717,7 +695,7 @@ static void walker_cancel_queries(struct app *a)
 		for (k = 0; w->have_rb && k < 2 * w->walk.n_steps; k++) {
 			struct walk_run *r = w->runs[k];
 
-			if (r && r->running && (r->prom_id || r->drill_timer))
+			if (r && r->running && (r->prom_id || r->canned_timer))
 				walker_cancel(w, r->section, r->step);
 		}
 	}
@@ -787,6 +765,10 @@ void walker_free_all(struct app *a)
 	prom_free(s->prom); /* queries in flight are dropped without a callback */
 	for (i = 0; i < s->n; i++)
 		walker_free(s->v[i]);
+	if (s->demo_canned) {
+		drill_free(s->demo_canned);
+		free(s->demo_canned);
+	}
 	free(s->v);
 	free(s);
 	a->walkers = NULL;

@@ -2,7 +2,7 @@
  * the app's life so that leaving the Runbook view and coming back keeps the
  * checkboxes, the running commands and their output. A session owns the
  * parsed runbook, its done flags (core/walk.h), the last run of each step
- * (a job from exec/job.h, an instant query, or demo output), the escalation
+ * (a job from exec/job.h, an instant query, or a drill's or the demo's canned answer), the escalation
  * clock and the incident timeline. No curses here; runbook.c draws it. */
 #ifndef PAGETTY_WALKER_H
 #define PAGETTY_WALKER_H
@@ -32,7 +32,10 @@ struct walk_run {
 	struct walk_out out;     /* owned: raw output (promql: the table as text) */
 	struct job *job;         /* borrowed while the job runs, else NULL */
 	uint64_t prom_id;        /* query in flight, 0 none */
-	uint64_t drill_timer;    /* drill: the canned answer's delay timer, 0 none */
+	uint64_t canned_timer;   /* drill or demo: the canned answer's next line is due, 0 none */
+	char *canned;            /* owned or NULL: the canned answer being shown */
+	size_t canned_off;       /* bytes of canned shown so far */
+	int64_t canned_tick_ms;  /* between its lines (the answer's delay spread over them) */
 	bool running, timed_out, cancelled, truncated, demo;
 	int exit_code;           /* -1 when killed or never started */
 	int signal;              /* terminating signal, 0 none */

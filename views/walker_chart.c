@@ -1,5 +1,6 @@
-/* walker_chart.c: a runbook promql block with a chart= attribute
- * (```promql {chart=1h}```): the range query's window and step, the first
+/* walker_chart.c: a runbook promql block's answer: the table of series and
+ * values written into the run's output, and with a chart= attribute
+ * (```promql {chart=1h}```) the range query's window and step, the first
  * series kept as a chart of the step's run, and drawing it above the table
  * of last values in the Runbook view's output pane. */
 #include <math.h>
@@ -132,4 +133,42 @@ void walker_chart_draw(const struct walk_run *r, int y, int x, int h, int w)
 	tc.note = c->note;
 	tc.note_role = TUI_DIM;
 	tui_chart_draw(y, x, h, w, &tc);
+}
+
+/* The answer as a small table: one line per series, labels then value. */
+void walker_prom_table(struct walk_run *r, const struct promql_result *res)
+{
+	struct buf b = {0};
+	size_t i, k;
+
+	switch (res->type) {
+	case PROMQL_STRING:
+		buf_printf(&b, "string  %s\n", res->string ? res->string : "");
+		break;
+	case PROMQL_SCALAR:
+		if (res->n_series && res->series[0].n)
+			buf_printf(&b, "scalar  %g\n", res->series[0].samples[0].v);
+		break;
+	default:
+		for (i = 0; i < res->n_series; i++) {
+			const struct promql_series *s = &res->series[i];
+
+			buf_putc(&b, '{');
+			for (k = 0; k < s->metric.n; k++)
+				buf_printf(&b, "%s%s=\"%s\"", k ? ", " : "", s->metric.v[k].name,
+				           s->metric.v[k].value);
+			buf_putc(&b, '}');
+			if (s->n)
+				buf_printf(&b, "  %g", s->samples[s->n - 1].v);
+			buf_putc(&b, '\n');
+		}
+		if (!res->n_series)
+			buf_puts(&b, "(empty result)\n");
+		break;
+	}
+	for (i = 0; i < res->n_warnings; i++)
+		buf_printf(&b, "warning: %s\n", res->warnings[i]);
+	if (b.len)
+		walk_out_append(&r->out, b.data, b.len);
+	buf_free(&b);
 }

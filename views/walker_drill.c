@@ -1,12 +1,15 @@
-/* walker_drill.c: the runbook walker in a drill (see walker_int.h): a step's
- * command is not run but answered from the scenario's canned outputs after
- * their delay (a timer per run), the escalation clock counts in scenario time,
- * and opening the runbook, ticking a step and each answer are logged as
- * scorecard events through the drill source. The rest of the walker is in
- * walker.c. */
+/* walker_drill.c: the runbook walker where nothing runs (see walker_int.h).
+ * In a drill and in the demo a step's command is answered from canned
+ * outputs (the drill scenario's, or the demo's runbooks/demo-canned.yaml):
+ * its lines appear one by one over the answer's delay (a timer per run),
+ * then its exit status. In a drill the escalation clock also counts in
+ * scenario time, and opening the runbook, ticking a step and each answer
+ * are logged as scorecard events through the drill source. The rest of the
+ * walker is in walker.c. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/drill.h"
 #include "../datasource/drill.h"
 #include "views.h"
 #include "walker.h"
@@ -29,55 +32,103 @@ static enum drill_sec walker_drill_sec(enum rb_kind k)
 	}
 }
 
-/* Drill: the canned answer shows after its delay; nothing runs. */
-static void walker_drill_fire(struct loop *l, void *data)
+/* Lines in s (a last line without '\n' counts). */
+static size_t walker_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (*s == '\n' || !s[1])
+			n++;
+	return n;
+}
+
+/* The canned answer's next line is due (all of it when it has no delay);
+ * after the last, the run ends with the answer's exit status. */
+static void walker_canned_fire(struct loop *l, void *data)
 {
 	struct walk_run *r = data;
+	const char *rest = r->canned ? r->canned + r->canned_off : "";
+	const char *nl;
+	size_t n = strlen(rest);
 	struct source *src;
-	const struct drill_canned *c;
-	const char *out = "(no output in this drill)\n";
 
 	(void)l;
-	r->drill_timer = 0;
-	src = r->w ? walker_drill(r->w->app) : NULL;
-	c = src ? drill_canned_find(drill_source_drill(src), r->command) : NULL;
-	if (c)
-		out = c->output;
-	walk_out_append(&r->out, out, strlen(out));
-	if (*out && out[strlen(out) - 1] != '\n')
+	r->canned_timer = 0;
+	if (r->canned_tick_ms > 0 && (nl = strchr(rest, '\n')) && nl[1])
+		n = (size_t)(nl - rest) + 1;
+	walk_out_append(&r->out, rest, n);
+	r->canned_off += n;
+	if (r->canned && r->canned[r->canned_off]) {
+		r->canned_timer = loop_add_timer(r->w->app->loop, r->canned_tick_ms,
+		                                 walker_canned_fire, r);
+		app_dirty(r->w->app);
+		return;
+	}
+	if (r->canned_off && r->canned[r->canned_off - 1] != '\n')
 		walk_out_append(&r->out, "\n", 1);
+	src = walker_drill(r->w->app);
 	if (src) {
 		char *title = walker_step_title(r->w, r->section, r->step);
 
 		drill_source_answered(src, title, r->command, r->rollback, r->exit_code);
 		free(title);
 	}
+	free(r->canned);
+	r->canned = NULL;
 	walker_finish(r);
 }
 
-void walker_start_drill(struct walker *w, struct walk_run *r, struct source *src)
+void walker_start_canned(struct walker *w, struct walk_run *r, const char *raw)
 {
 	const struct rb_section *sec = &w->rb.sections[r->section];
 	const struct rb_step *st = &sec->steps[r->step];
 	const struct rb_block *b = walk_runnable(st);
-	struct drill_reply rep;
-	char *title = walker_step_title(w, r->section, r->step);
-	int rev = st->has_rev ? (int)st->rev : b && b->has_rev ? (int)b->rev : 0;
+	struct source *src = walker_drill(w->app);
+	const char *an = alert_name(w->alert);
+	struct drill_reply rep = {0};
+	size_t lines;
 
-	drill_source_run(src, alert_name(w->alert), walker_drill_sec(sec->kind), title, r->command,
-	                 rev, r->rollback, &rep);
-	free(title);
+	if (src) {
+		char *title = walker_step_title(w, r->section, r->step);
+		int rev = st->has_rev ? (int)st->rev : b && b->has_rev ? (int)b->rev : 0;
+
+		drill_source_run(src, an, walker_drill_sec(sec->kind), title, r->command, rev,
+		                 r->rollback, &rep);
+		free(title);
+		r->canned = xstrdup(rep.output ? rep.output : "");
+	} else {
+		const struct drill *d = walker_demo_canned(w->app);
+
+		/* the demo answers the runbook's own text, or its expansion */
+		if (d)
+			drill_canned_reply(d, an, r->command, 1, NULL, &rep);
+		if (d && !rep.canned && raw)
+			drill_canned_reply(d, an, raw, 1, NULL, &rep);
+		if (rep.canned)
+			r->canned = xstrdup(rep.output);
+		else
+			r->canned = xasprintf("(demo: not executed, and the demo has no canned output "
+			                      "for it; this would run: %s)\n", r->command);
+	}
 	r->demo = true;
 	r->exit_code = rep.exit_code;
-	r->drill_timer = loop_add_timer(w->app->loop, rep.delay_ms, walker_drill_fire, r);
+	lines = walker_lines(r->canned);
+	r->canned_tick_ms = rep.delay_ms > 0 && lines ? rep.delay_ms / (int64_t)lines : 0;
+	if (rep.delay_ms > 0 && r->canned_tick_ms == 0)
+		r->canned_tick_ms = 1;
+	r->canned_timer = loop_add_timer(w->app->loop, r->canned_tick_ms ? r->canned_tick_ms :
+	                                 rep.delay_ms, walker_canned_fire, r);
 	walker_timer_arm(w->app);
 	app_dirty(w->app);
 }
 
-void walker_drill_cancel(struct walker *w, struct walk_run *r)
+void walker_canned_cancel(struct walker *w, struct walk_run *r)
 {
-	loop_del_timer(w->app->loop, r->drill_timer);
-	r->drill_timer = 0;
+	loop_del_timer(w->app->loop, r->canned_timer);
+	r->canned_timer = 0;
+	free(r->canned);
+	r->canned = NULL;
 	r->cancelled = true;
 	r->exit_code = -1;
 	walker_finish(r);

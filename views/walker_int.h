@@ -10,6 +10,7 @@
 #include "walker.h"
 
 struct source;
+struct drill;
 
 /* walker.c */
 
@@ -20,16 +21,25 @@ void walker_finish(struct walk_run *r);
 /* Record newly due escalations and (re)start the clock if anything needs it. */
 void walker_timer_arm(struct app *a);
 
-/* walker_drill.c: a drill's canned answers, their timers and the scorecard's
- * events. Each is a no-op (or returns false) when this is not a drill. */
+/* The demo's canned answers (runbooks/demo-canned.yaml, embedded), parsed on
+ * first use and owned by the app's sessions; NULL (said on the status line
+ * once) if they do not parse. */
+const struct drill *walker_demo_canned(struct app *a);
+
+/* walker_drill.c: canned answers (a drill's or the demo's), their timers,
+ * and the drill scorecard's events. The scorecard functions are no-ops (or
+ * return false) when this is not a drill. */
 
 /* The drill source when this is a drill, else NULL. */
 struct source *walker_drill(struct app *a);
-/* Start r as the drill answers it (src: walker_drill()): nothing runs, the
- * canned output shows after the scenario's delay. */
-void walker_start_drill(struct walker *w, struct walk_run *r, struct source *src);
-/* Cancel r's pending canned answer (r->drill_timer set); r finishes cancelled. */
-void walker_drill_cancel(struct walker *w, struct walk_run *r);
+/* Start r as the drill (walker_drill()) or the demo answers it: nothing
+ * runs. The canned answer for r->command, or for raw (the block's text
+ * before {{ }} expansion, may be NULL), is shown line by line over its delay
+ * (a drill's in scenario time), then its exit status; in the demo a command
+ * with no answer says that it was not executed. */
+void walker_start_canned(struct walker *w, struct walk_run *r, const char *raw);
+/* Cancel r's pending canned answer (r->canned_timer set); r finishes cancelled. */
+void walker_canned_cancel(struct walker *w, struct walk_run *r);
 /* Scorecard events: the alert's runbook was opened; a step was ticked. */
 void walker_drill_opened(struct app *a, const struct alert *alert);
 void walker_drill_step_done(struct walker *w, int section, int step, bool done);
@@ -50,5 +60,8 @@ void walker_chart_window(int64_t chart_ms, double now, double *start, double *en
  * [r->chart_end - chart_ms, r->chart_end]. */
 void walker_chart_take(struct walk_run *r, const struct promql_result *res);
 void walker_chart_free(struct walk_chart *c);
+/* The answer as a small table appended to r's output: one line per series,
+ * labels then value; warnings after. */
+void walker_prom_table(struct walk_run *r, const struct promql_result *res);
 
 #endif

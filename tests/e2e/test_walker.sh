@@ -7,7 +7,10 @@
 # step (pagetty keeps running), a timeout=1s step shows it timed out,
 # Space marks a step done and the heading's progress moves, a wrong typed
 # name runs no irreversible step, and the timeline file holds
-# the events.
+# the events. Then `pagetty --demo`: the firing alert's runbook answers a
+# triage step and a confirmed mitigation from the demo's canned output
+# (runbooks/demo-canned.yaml), line by line, with the exit status, and
+# nothing is executed.
 . "$(dirname "$0")/lib.sh"
 
 SIZE=200x60
@@ -228,5 +231,49 @@ else
 	not_ok "no step process is left after quitting"
 fi
 canary_absent "at the end"
+
+# ---- the demo: canned answers, nothing executed ----------------------------
+# A PATH holding only a kubectl and a flagctl that would leave a trace:
+# the demo must never run them.
+trap_dir="$E2E_TMP/demo-bin"
+mkdir -p "$trap_dir"
+for t in kubectl flagctl; do
+	printf '#!/bin/sh\ntouch %s\n' "$canary" >"$trap_dir/$t"
+	chmod +x "$trap_dir/$t"
+done
+d=demo
+start_tui "$d" "$SIZE" env PATH="$trap_dir:/usr/bin:/bin" "$PAGETTY" --demo ||
+	bail "tmux starts pagetty --demo"
+assert_screen "$d" 'CheckoutHighErrorRate \(1\)' 10 "demo: the firing checkout alert is listed first" || e2e_stop
+send "$d" Enter
+assert_screen "$d" 'Runbook for CheckoutHighErrorRate' 10 "demo: Enter opens the alert's shipped runbook"
+# Triage step 1 (Tab twice: verify, then triage).
+send "$d" Tab
+sleep 0.2
+send "$d" Tab
+sleep 0.2
+send "$d" x
+assert_screen "$d" 'running [0-9.]+s.*get pods -l app=' 2 "demo: the triage step shows a spinner while its answer streams in"
+assert_screen "$d" 'checkout-7d9f8c6b5-x2kqz +1/1 +Running' 5 "demo: the triage step shows the canned pod list"
+assert_screen "$d" 'checkout-7d9f8c6b5-r5m7w +1/1 +Running' 5 "... all of it, line by line"
+assert_screen "$d" 'ok exit 0  [0-9.]+s  simulated \$ kubectl -n "\$PAGETTY_LABEL_namespace" get pods' 5 \
+	"demo: the triage step ends with exit 0, marked simulated"
+# Mitigation 3 is [risky]: y/N first, then the canned rollout.
+send "$d" Tab
+sleep 0.2
+send "$d" j j
+sleep 0.2
+send "$d" x
+assert_screen "$d" 'Run \[risky\] Roll back to the previous revision' 5 "demo: the risky mitigation asks y/N"
+send "$d" y
+assert_screen "$d" 'deployment.apps/checkout rolled back' 8 "demo: the confirmed mitigation shows its canned output"
+assert_screen "$d" 'deployment "checkout" successfully rolled out' 10 "... to the last line"
+assert_screen "$d" 'ok exit 0  [0-9.]+s  simulated \$ kubectl -n "\$PAGETTY_LABEL_namespace" rollout undo' 5 \
+	"demo: the mitigation ends with exit 0"
+canary_absent "after the demo's steps (kubectl and flagctl were never run)"
+send "$d" Escape
+sleep 0.3
+send "$d" q
+assert_exit "$d" 0 5 "demo: q quits"
 rm -f "$canary"
 e2e_done

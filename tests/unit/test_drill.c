@@ -179,15 +179,15 @@ static void test_parse_good(void **state)
 	assert_true(fabs(drill_curve_at(&d.curves[0], 450) - 4) < 1e-9);
 	assert_true(fabs(drill_curve_at(&d.curves[0], 9999) - 5) < 1e-9);
 	/* canned: exact ignores extra blanks, regex matches, no match */
-	c = drill_canned_find(&d, "  kubectl   get pods ");
+	c = drill_canned_find(&d, NULL, "  kubectl   get pods ");
 	assert_non_null(c);
 	assert_string_equal(c->output, "pod-1 Running\n");
 	assert_true(c->delay == 20);
-	assert_null(drill_canned_find(&d, "kubectl get pods -A"));
-	c = drill_canned_find(&d, "kubectl rollout undo deploy/x");
+	assert_null(drill_canned_find(&d, NULL, "kubectl get pods -A"));
+	c = drill_canned_find(&d, NULL, "kubectl rollout undo deploy/x");
 	assert_non_null(c);
 	assert_int_equal(c->exit_code, 3);
-	assert_null(drill_canned_find(&d, "touch /tmp/canary"));
+	assert_null(drill_canned_find(&d, NULL, "touch /tmp/canary"));
 	/* mitigation patterns: step title (any case) or regex on title/command */
 	assert_true(drill_pattern_match(d.alerts[0].resolve_on, &d.alerts[0].resolve_re,
 	                                "Restart", NULL));
@@ -253,6 +253,8 @@ static const struct {
 	{ "name: x\nalerts: [{name: A}]\ninject:\n  - {at: 1m, worsen: m}\n",
 	  "b.yaml:4:5: inject: no metric named m" },
 	{ "name: x\nalerts: [{name: A}, {name: A}]\n", "b.yaml:2:21: alert A is given twice" },
+	{ "name: x\nalerts: [{name: A}]\ncanned:\n  - {command: x, alert: \"\"}\n",
+	  "b.yaml:4:25: alert: empty" },
 };
 
 static void test_parse_bad(void **state)
@@ -277,6 +279,61 @@ static void test_parse_bad(void **state)
 		assert_null(d.name);
 	}
 	assert_int_equal(failed, 0);
+}
+
+/* Canned answers scoped to an alert's runbook, and the demo's canned-only
+ * file shape. */
+static const char canned_yaml[] =
+	"name: demo-canned\n"
+	"canned:\n"
+	"  - {command: kubectl get pods, alert: Inventory, output: \"inventory-1 0/1\\n\", exit: 0}\n"
+	"  - {command: kubectl get pods, alert: Checkout, output: \"checkout-1 1/1\\n\", delay: 3s}\n"
+	"  - {command: kubectl get pods, output: \"any-1 1/1\\n\", exit: 4}\n"
+	"  - {match: regex, command: 'flagctl set', output: \"ok\\n\", delay: 10s}\n";
+
+static void test_canned_scoped(void **state)
+{
+	struct drill d;
+	char err[ERR_MAX] = "";
+	const struct drill_canned *c;
+	struct drill_reply r;
+
+	(void)state;
+	if (drill_parse_canned(&d, canned_yaml, strlen(canned_yaml), "c.yaml", err) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(d.n_alerts, 0);
+	assert_int_equal(d.n_canned, 4);
+	c = drill_canned_find(&d, "Inventory", "kubectl  get pods");
+	assert_non_null(c);
+	assert_string_equal(c->output, "inventory-1 0/1\n");
+	c = drill_canned_find(&d, "Checkout", "kubectl get pods");
+	assert_string_equal(c->output, "checkout-1 1/1\n");
+	/* another alert, or none: only the unscoped answer */
+	c = drill_canned_find(&d, "Other", "kubectl get pods");
+	assert_string_equal(c->output, "any-1 1/1\n");
+	c = drill_canned_find(&d, NULL, "kubectl get pods");
+	assert_int_equal(c->exit_code, 4);
+	/* the reply: delay in wall time (scenario delay / speed), or the none text */
+	drill_canned_reply(&d, "Checkout", "kubectl get pods", 1, "none", &r);
+	assert_true(r.canned);
+	assert_int_equal(r.delay_ms, 3000);
+	drill_canned_reply(&d, "Checkout", "flagctl set x on", 10, "none", &r);
+	assert_string_equal(r.output, "ok\n");
+	assert_int_equal(r.delay_ms, 1000);
+	drill_canned_reply(&d, "Checkout", "rm -rf /", 10, "none", &r);
+	assert_false(r.canned);
+	assert_string_equal(r.output, "none");
+	assert_int_equal(r.exit_code, 0);
+	assert_int_equal(r.delay_ms, 0);
+	drill_free(&d);
+
+	/* a canned-only file refuses the keys of a scenario; a scenario needs alerts */
+	assert_int_equal(drill_parse_canned(&d, "name: x\nalerts: [{name: A}]\n", 28, "c.yaml",
+	                                    err), -1);
+	assert_string_equal(err, "c.yaml:2:1: unknown key \"alerts\" (a canned-answer file has "
+	                         "name, description and canned)");
+	assert_int_equal(drill_parse(&d, canned_yaml, strlen(canned_yaml), "c.yaml", err), -1);
+	assert_string_equal(err, "c.yaml:1:1: alerts: at least one alert is required");
 }
 
 /* Hostile input: never crashes, never leaks (valgrind checks the leaks). */
@@ -592,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_drills_broken),
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_canned_scoped),
 		cmocka_unit_test(test_parse_hostile),
 		cmocka_unit_test(test_parse_alias_bomb),
 		cmocka_unit_test(test_playback_timing),
