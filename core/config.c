@@ -448,6 +448,12 @@ void config_add_runbook_dir(struct config *c, const char *dir)
 		config_strv_push(&c->runbook_dirs, &c->n_runbook_dirs, path_expand(dir));
 }
 
+void config_add_slo_file(struct config *c, const char *file)
+{
+	if (file && *file)
+		config_strv_push(&c->slo_files, &c->n_slo_files, path_expand(file));
+}
+
 /* ---- URL display ---- */
 
 /* Split url into [scheme://][userinfo@]authority...: *auth is where the

@@ -95,6 +95,9 @@ char *config_default_path(void);
 int config_add_alertmanager(struct config *c, const char *url, char err[ERR_MAX]);
 int config_add_prometheus(struct config *c, const char *url, char err[ERR_MAX]);
 void config_add_runbook_dir(struct config *c, const char *dir);
+/* --slo FILE: add to the file's slo.files (unlike the flags above, it does
+ * not replace them); "~/" is expanded, "" ignored. */
+void config_add_slo_file(struct config *c, const char *file);
 /* Free every Alertmanager cluster fully (name, urls, http options with
  * their auth/TLS strings and headers) and set n_am = 0: for flags that
  * replace the file's clusters. */

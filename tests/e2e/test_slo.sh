@@ -53,8 +53,10 @@ prometheus:
   - name: prom
     url: "$PROM_URL"
 slo:
-  files: ["$SLOTH_SPEC", "$E2E_TMP/extra-slos.yml"]
+  files: ["$SLOTH_SPEC"]
 YAML
+# The extra specs come from --slo FILE, added to slo.files.
+EXTRA=(--slo "$E2E_TMP/extra-slos.yml")
 
 prom_value() {
 	curl -fsS --max-time 5 -G --data-urlencode "query=$1" "$PROM_URL/api/v1/query" |
@@ -68,7 +70,7 @@ check "Sloth's recording rules compute on the pushed counters" wait_until 90 slo
 sleep 5
 
 # ---- pagetty slo --json against Sloth's own numbers
-"$PAGETTY" --config "$CFG" slo --json >"$E2E_TMP/slo.json" 2>"$E2E_TMP/slo.err"
+"$PAGETTY" --config "$CFG" slo --json "${EXTRA[@]}" >"$E2E_TMP/slo.json" 2>"$E2E_TMP/slo.err"
 rc=$?
 assert_eq "pagetty slo exits 1 when an SLO is in page state" 1 "$rc"
 sli5=$(prom_value 'slo:sli_error:ratio_rate5m{sloth_slo="requests-availability"}')
@@ -112,11 +114,20 @@ b = s["broken-query"]
 assert b["error"] and "bad_data" in b["error"] and b["sli"] is None, b
 assert s["requests-availability"]["error"] is None and s["raw-ratio"]["error"] is None
 PY
-"$PAGETTY" --config "$CFG" slo >"$E2E_TMP/slo.txt" 2>&1
+"$PAGETTY" --config "$CFG" "${EXTRA[@]}" slo >"$E2E_TMP/slo.txt" 2>&1
 check "pagetty slo prints the table" grep -Eq 'myservice +requests-availability .* page' "$E2E_TMP/slo.txt"
+check "--slo before the subcommand adds the raw-ratio SLO too" grep -Eq 'e2e +raw-ratio ' "$E2E_TMP/slo.txt"
+printf 'version: "prometheus/v1"\nservice: bad\nslos:\n  - name: x\n    objective: [1]\n' \
+	>"$E2E_TMP/bad-slo.yml"
+"$PAGETTY" --config "$CFG" slo --json --slo "$E2E_TMP/bad-slo.yml" >/dev/null 2>"$E2E_TMP/bad.err"
+assert_eq "a --slo spec that does not load exits 2" 2 "$?"
+check "the error names the spec's file:line:col" grep -q "bad-slo.yml:5:16: objective" "$E2E_TMP/bad.err"
+"$PAGETTY" --config "$CFG" --slo "$E2E_TMP/bad-slo.yml" >/dev/null 2>"$E2E_TMP/bad2.err" </dev/null
+assert_eq "the console exits 2 on a bad --slo spec before any screen" 2 "$?"
+check "and names file:line:col" grep -q "bad-slo.yml:5:16: objective" "$E2E_TMP/bad2.err"
 
 # ---- the SLO view
-start_tui slo 160x40 "$PAGETTY" --config "$CFG"
+start_tui slo 160x40 "$PAGETTY" --config "$CFG" "${EXTRA[@]}"
 assert_screen slo 'pagetty' 10 "the console starts with only a Prometheus configured"
 send slo 2
 assert_row slo 'requests-availability' 'PAGE' 15 "the SLO view shows the burning SLO with state PAGE"

@@ -724,6 +724,18 @@ static void test_add(void **state)
 	assert_int_equal(c.n_runbook_dirs, 2);
 	assert_string_equal(c.runbook_dirs[0], "/home/test/rb");
 	config_free(&c);
+
+	/* --slo adds to the file's slo.files rather than replacing them. */
+	assert_int_equal(parse(&c, "slo: {files: [/srv/slo/*.yaml]}\n", err), 0);
+	config_add_slo_file(&c, "~/checkout.yml");
+	config_add_slo_file(&c, "");
+	config_add_slo_file(&c, NULL);
+	config_add_slo_file(&c, "/tmp/b.yml");
+	assert_int_equal(c.n_slo_files, 3);
+	assert_string_equal(c.slo_files[0], "/srv/slo/*.yaml");
+	assert_string_equal(c.slo_files[1], "/home/test/checkout.yml");
+	assert_string_equal(c.slo_files[2], "/tmp/b.yml");
+	config_free(&c);
 }
 
 /* The --alertmanager flags replace the file's clusters: every cluster is
