@@ -95,7 +95,8 @@ static const char sm_slo_yaml[] =
 	"    objective: 99.99\n"
 	"    sli: {raw: {error_ratio_query: 'avg_over_time(demo:edge_error_ratio[{{.window}}])'}}\n";
 
-#define SIG(svc, l, t, e, s) { (char *)(svc), (char *)(l), (char *)(t), (char *)(e), (char *)(s) }
+#define SIG(svc, l, t, e, s) { .service = (char *)(svc), .latency = (char *)(l), \
+	.traffic = (char *)(t), .errors = (char *)(e), .saturation = (char *)(s) }
 static const struct signal_cfg sm_signals[] = {
 	SIG("checkout", "demo:checkout_latency_p99", "demo:checkout_rps",
 	    "demo:checkout_error_ratio", "demo:checkout_saturation"),
