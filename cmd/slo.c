@@ -182,11 +182,22 @@ int cmd_slo(struct config *cfg, bool demo, int argc, char **argv)
 	}
 	slo_live_burning(s, &pages, NULL);
 	rc = pages ? 1 : 0;
-	if (s->n_rows && s->metrics && !s->metrics->status.ever_ok) {
-		char *clean = text_clean(s->metrics->status.reason);
+	/* A server that never answered: say so, and exit 1 (only for servers
+	 * some SLO queries, or the default one that discovery asked). */
+	for (i = 0; i < s->n_srcs; i++) {
+		const struct metrics *m = s->srcs[i].m;
+		bool used = i == 0 && s->n_rows;
+		char *name, *why;
 
-		fprintf(stderr, "pagetty: %s: no answer: %s\n", s->metrics->name, clean);
-		free(clean);
+		for (size_t j = 0; j < s->n_rows && !used; j++)
+			used = s->rows[j].src == i;
+		if (!used || m->status.ever_ok)
+			continue;
+		name = text_clean(m->name);
+		why = text_clean(m->status.reason);
+		fprintf(stderr, "pagetty: %s: no answer: %s\n", name, why);
+		free(name);
+		free(why);
 		rc = 1;
 	}
 	free(order);
