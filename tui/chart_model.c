@@ -76,7 +76,7 @@ void tui_chart_stats(const struct tui_chart *c, size_t i, double *cur, double *m
 
 bool tui_chart_over(const struct tui_chart *c, double v)
 {
-	return c->has_threshold && isfinite(c->threshold) && isfinite(v) && v > c->threshold;
+	return c->has_threshold && isfinite(c->threshold) && !isnan(v) && v > c->threshold;
 }
 
 enum tui_role tui_chart_series_role(const struct tui_chart *c, size_t i)
