@@ -162,6 +162,13 @@ int config_signals_read(struct cp *p, yaml_node_t *v, void *field, const char *w
 		if (!g.latency && !g.traffic && !g.errors && !g.saturation)
 			config_warn_at(p, item, child, "no signal queries (latency, traffic, "
 			               "errors, saturation)");
+		for (int k = 0; k < SIGNAL_COUNT; k++) {
+			const char *q[SIGNAL_COUNT] = { g.latency, g.traffic, g.errors, g.saturation };
+
+			if (g.thresholds[k].set && !q[k])
+				config_warn_at(p, item, child, "thresholds.%s: no %s query to draw it on",
+				               threshold_keys[k].name, threshold_keys[k].name);
+		}
 		c->signals = xrealloc(c->signals, (c->n_signals + 1) * sizeof *c->signals);
 		c->signals[c->n_signals++] = g;
 	}

@@ -349,6 +349,8 @@ static const struct {
 	{ "prometheus:\n  - url: http://a\n    auth: {basic: {username: u, password: pw, password_env: P}}\n", 1,
 	  "t.yaml:3:33: prometheus[0].auth.basic: password: literal secrets are not read; "
 	  "use password_env or password_file" },
+	{ "signals:\n  - {service: a, errors: x, thresholds: {errors: 0.1, latency: 1}}\n", 1,
+	  "t.yaml:2:5: signals[0]: thresholds.latency: no latency query to draw it on" },
 	{ "alertmanagers:\n  - url: http://a\n    headers: {Authorization: Bearer s3cr3t}\n", 1,
 	  "t.yaml:3:15: alertmanagers[0].headers: Authorization: literal secrets are not read; "
 	  "use auth: bearer_token_env or bearer_token_file" },
@@ -567,9 +569,17 @@ static void test_example(void **state)
 	assert_int_equal(c.am[0].n_urls, 3);
 	assert_string_equal(c.am[0].http.bearer_token_env, "AM_TOKEN");
 	assert_string_equal(c.am[1].name, "am.staging.example.net:9093");
-	assert_int_equal(c.n_prom, 1);
+	assert_int_equal(c.n_prom, 2);
 	assert_string_equal(c.prom[0].http.basic_password_env, "THANOS_PASSWORD");
 	assert_null(c.prom[0].http.path_prefix);
+	assert_string_equal(c.prom[1].name, "edge");
+	assert_string_equal(c.slo_prometheus, "thanos");
+	assert_int_equal(c.n_signals, 1);
+	assert_string_equal(c.signals[0].prometheus, "edge");
+	assert_true(c.signals[0].thresholds[SIGNAL_LATENCY].set);
+	assert_true(c.signals[0].thresholds[SIGNAL_LATENCY].value == 0.5);
+	assert_true(c.signals[0].thresholds[SIGNAL_ERRORS].value == 0.01);
+	assert_false(c.signals[0].thresholds[SIGNAL_TRAFFIC].set);
 	assert_int_equal(c.n_runbook_dirs, 2);
 	assert_string_equal(c.runbook_dirs[0], "/home/test/runbooks");
 	assert_string_equal(c.runbook_base_url, "https://git.example.net/raw/runbooks/main/");
