@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "core/config.h"
 #include "core/duration.h"
+#include "core/slo.h"
 #include "core/text.h"
 #include "core/util.h"
 #include "views/console.h"
@@ -31,7 +32,8 @@ static const char usage_text[] =
 	"       pagetty drill SCENARIO.yaml [--speed N] [--report FILE.json]\n"
 	"                                          a runbook drill (simulated, nothing runs)\n"
 	"       pagetty alerts [--json] [FILTER...] print the merged alerts and exit\n"
-	"       pagetty slo [--json]               the SLO table; exit 1 when any SLO pages\n"
+	"       pagetty slo [--json] [--slo FILE]...\n"
+	"                                          the SLO table; exit 1 when any SLO pages\n"
 	"       pagetty check                      readiness of every configured source\n"
 	"       pagetty runbook ALERTNAME|FILE     print the parsed runbook as plain text\n"
 	"       pagetty lint [--json] [--rules FILE]... [RUNBOOK_DIR|FILE]...\n"
@@ -45,8 +47,11 @@ static const char usage_text[] =
 	"                           $XDG_CONFIG_HOME/pagetty/config.yaml, else\n"
 	"                           ~/.config/pagetty/config.yaml)\n"
 	"  -a, --alertmanager URL   an Alertmanager (repeatable; replaces the file's list)\n"
-	"  -p, --prometheus URL     a Prometheus-compatible query API (used by check)\n"
+	"  -p, --prometheus URL     a Prometheus-compatible query API (repeatable; adds to\n"
+	"                           the file's list)\n"
 	"  -r, --runbooks DIR       a runbook directory (repeatable; replaces the file's list)\n"
+	"      --slo FILE           an SLO spec, Sloth or OpenSLO (repeatable; adds to\n"
+	"                           the file's slo.files)\n"
 	"      --refresh DURATION   refresh interval (default 15s)\n"
 	"      --demo               play the built-in scenario (the header says DEMO;\n"
 	"                           runbook steps show canned output, nothing runs)\n"
@@ -102,7 +107,28 @@ static void add_demo_runbook_dirs(struct config *cfg)
 	config_add_runbook_dir(cfg, PAGETTY_DATADIR "/runbooks");
 }
 
-enum { OPT_REFRESH = 256, OPT_DEMO };
+/* Load an SLO spec given by --slo once, to report a bad one (FILE:LINE:COL)
+ * and exit 2. A glob pattern is left to the SLO views, as in slo.files. */
+static int check_slo_file(const char *path)
+{
+	struct slo_set set = {0};
+	char err[ERR_MAX];
+	int rc = 0;
+
+	if (strpbrk(path, "*?["))
+		return 0;
+	if (slo_load_file(&set, path, err) < 0) {
+		char *clean = text_clean(err);
+
+		fprintf(stderr, "pagetty: --slo: %s\n", clean);
+		free(clean);
+		rc = -1;
+	}
+	slo_set_free(&set);
+	return rc;
+}
+
+enum { OPT_REFRESH = 256, OPT_DEMO, OPT_SLO };
 
 /* The one-shot subcommands; needs_source: exits 2 when nothing is configured. */
 struct command {
@@ -128,6 +154,7 @@ int main(int argc, char **argv)
 		{ "prometheus", required_argument, NULL, 'p' },
 		{ "runbooks", required_argument, NULL, 'r' },
 		{ "refresh", required_argument, NULL, OPT_REFRESH },
+		{ "slo", required_argument, NULL, OPT_SLO },
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -137,8 +164,8 @@ int main(int argc, char **argv)
 	char err[ERR_MAX];
 	const char *config_path = NULL;
 	char *default_path = NULL;
-	char **am = NULL, **prom = NULL, **rbdirs = NULL;
-	size_t n_am = 0, n_prom = 0, n_rb = 0, i;
+	char **am = NULL, **prom = NULL, **rbdirs = NULL, **slos = NULL;
+	size_t n_am = 0, n_prom = 0, n_rb = 0, n_slo = 0, i;
 	int64_t refresh_ms = 0;
 	bool demo = false;
 	const char *sub;
@@ -171,6 +198,10 @@ int main(int argc, char **argv)
 		case 'r':
 			rbdirs = xrealloc(rbdirs, (n_rb + 1) * sizeof *rbdirs);
 			rbdirs[n_rb++] = optarg;
+			break;
+		case OPT_SLO:
+			slos = xrealloc(slos, (n_slo + 1) * sizeof *slos);
+			slos[n_slo++] = optarg;
 			break;
 		case OPT_REFRESH:
 			if (duration_parse(optarg, &refresh_ms, err) < 0 || refresh_ms < 500)
@@ -241,6 +272,15 @@ int main(int argc, char **argv)
 		for (i = 0; i < n_rb; i++)
 			config_add_runbook_dir(&cfg, rbdirs[i]);
 	}
+	/* --slo adds to slo.files; a spec named on the command line that does
+	 * not load is a usage error before any screen is up. */
+	for (i = 0; i < n_slo; i++) {
+		config_add_slo_file(&cfg, slos[i]);
+		if (check_slo_file(cfg.slo_files[cfg.n_slo_files - 1]) < 0) {
+			rc = 2;
+			goto out;
+		}
+	}
 	if (refresh_ms)
 		cfg.refresh_ms = refresh_ms;
 	if (demo)
@@ -267,5 +307,6 @@ out:
 	free(am);
 	free(prom);
 	free(rbdirs);
+	free(slos);
 	return rc;
 }

@@ -151,8 +151,7 @@ static void drill_slo(struct app *a, struct source *src)
 	a->slo = slo_live_new(a->cfg, a->loop, a->http, true, true, err);
 	if (!a->slo)
 		return;
-	metrics_free(a->slo->metrics);
-	a->slo->metrics = metrics_drill_new(a->loop, src);
+	slo_live_set_metrics(a->slo, metrics_drill_new(a->loop, src));
 	a->slo->on_change = drill_slo_change;
 	a->slo->data = a;
 	slo_live_start_timer(a->slo);

@@ -1,5 +1,6 @@
-/* slo.c: `pagetty slo [--json]`: load the SLO specs (and Sloth's recording
- * rules on the server), query every SLO once, print the table or the JSON
+/* slo.c: `pagetty slo [--json] [--slo FILE]...`: load the SLO specs
+ * (slo.files, each --slo FILE, and Sloth's recording rules on the
+ * server), query every SLO once, print the table or the JSON
  * of DESIGN.md §11, and exit 1 when any SLO is in page state (so it can run
  * from cron or CI), 2 on a config error. */
 #include <cjson/cJSON.h>
@@ -13,6 +14,7 @@
 #include "cmd.h"
 
 #define SLO_CMD_DEADLINE_MS 45000
+#define SLO_CMD_USAGE "pagetty slo [--json] [--slo FILE]..."
 
 static cJSON *slo_num(double v)
 {
@@ -125,11 +127,17 @@ int cmd_slo(struct config *cfg, bool demo, int argc, char **argv)
 	for (i = 1; i < (size_t)argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "--slo") && i + 1 < (size_t)argc) {
+			config_add_slo_file(cfg, argv[++i]);
+		} else if (!strncmp(argv[i], "--slo=", 6) && argv[i][6]) {
+			config_add_slo_file(cfg, argv[i] + 6);
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: pagetty slo [--json]\n");
+			printf("usage: %s\n", SLO_CMD_USAGE);
 			goto out;
 		} else {
-			fprintf(stderr, "pagetty: slo: unknown argument (usage: pagetty slo [--json])\n");
+			fprintf(stderr, "pagetty: slo: %s (usage: %s)\n",
+			        strcmp(argv[i], "--slo") ? "unknown argument" : "--slo needs a FILE",
+			        SLO_CMD_USAGE);
 			rc = 2;
 			goto out;
 		}
@@ -174,11 +182,22 @@ int cmd_slo(struct config *cfg, bool demo, int argc, char **argv)
 	}
 	slo_live_burning(s, &pages, NULL);
 	rc = pages ? 1 : 0;
-	if (s->n_rows && s->metrics && !s->metrics->status.ever_ok) {
-		char *clean = text_clean(s->metrics->status.reason);
+	/* A server that never answered: say so, and exit 1 (only for servers
+	 * some SLO queries, or the default one that discovery asked). */
+	for (i = 0; i < s->n_srcs; i++) {
+		const struct metrics *m = s->srcs[i].m;
+		bool used = i == 0 && s->n_rows;
+		char *name, *why;
 
-		fprintf(stderr, "pagetty: %s: no answer: %s\n", s->metrics->name, clean);
-		free(clean);
+		for (size_t j = 0; j < s->n_rows && !used; j++)
+			used = s->rows[j].src == i;
+		if (!used || m->status.ever_ok)
+			continue;
+		name = text_clean(m->name);
+		why = text_clean(m->status.reason);
+		fprintf(stderr, "pagetty: %s: no answer: %s\n", name, why);
+		free(name);
+		free(why);
 		rc = 1;
 	}
 	free(order);

@@ -375,13 +375,9 @@ void config_free(struct config *c)
 	config_strv_free(c->runbook_dirs, c->n_runbook_dirs);
 	free(c->runbook_base_url);
 	config_strv_free(c->slo_files, c->n_slo_files);
-	for (i = 0; i < c->n_signals; i++) {
-		free(c->signals[i].service);
-		free(c->signals[i].latency);
-		free(c->signals[i].traffic);
-		free(c->signals[i].errors);
-		free(c->signals[i].saturation);
-	}
+	free(c->slo_prometheus);
+	for (i = 0; i < c->n_signals; i++)
+		config_signal_clear(&c->signals[i]);
 	free(c->signals);
 	free(c->exec_shell);
 	free(c->timeline_dir);
@@ -446,6 +442,12 @@ void config_add_runbook_dir(struct config *c, const char *dir)
 {
 	if (dir && *dir)
 		config_strv_push(&c->runbook_dirs, &c->n_runbook_dirs, path_expand(dir));
+}
+
+void config_add_slo_file(struct config *c, const char *file)
+{
+	if (file && *file)
+		config_strv_push(&c->slo_files, &c->n_slo_files, path_expand(file));
 }
 
 /* ---- URL display ---- */

@@ -39,14 +39,28 @@ struct prom_source {
 	struct http_opts http;
 };
 
+/* The four golden signals, in the order of struct signal_cfg's queries. */
+enum signal_kind { SIGNAL_LATENCY, SIGNAL_TRAFFIC, SIGNAL_ERRORS, SIGNAL_SATURATION,
+                   SIGNAL_COUNT };
+
+/* A signal's threshold: drawn as a line, the current value shown red above it. */
+struct signal_threshold {
+	bool set;
+	double value;     /* finite; seconds, per second, or a 0..1 ratio */
+};
+
 /* One service's golden-signal panel (DESIGN.md §3 `signals:`): a PromQL
- * expression per signal, each drawn as a range chart. */
+ * expression per signal, each drawn as a range chart. The first five
+ * members stay first: the demo initializes them positionally. */
 struct signal_cfg {
 	char *service;    /* owned */
 	char *latency;    /* owned or NULL */
 	char *traffic;    /* owned or NULL */
 	char *errors;     /* owned or NULL */
 	char *saturation; /* owned or NULL */
+	char *prometheus; /* owned or NULL: name of the prometheus: entry it
+	                   * queries; NULL: the first */
+	struct signal_threshold thresholds[SIGNAL_COUNT]; /* by enum signal_kind */
 };
 
 struct config {
@@ -61,6 +75,8 @@ struct config {
 	char *runbook_base_url;  /* owned or NULL; always ends in '/' */
 	char **slo_files;        /* owned array of owned globs */
 	size_t n_slo_files;
+	char *slo_prometheus;    /* owned or NULL: the prometheus: entry the specs'
+	                          * SLOs query (slo.prometheus); NULL: the first */
 	struct signal_cfg *signals; /* owned array of n_signals */
 	size_t n_signals;
 	char *exec_shell;        /* owned, default /bin/sh */
@@ -95,6 +111,9 @@ char *config_default_path(void);
 int config_add_alertmanager(struct config *c, const char *url, char err[ERR_MAX]);
 int config_add_prometheus(struct config *c, const char *url, char err[ERR_MAX]);
 void config_add_runbook_dir(struct config *c, const char *dir);
+/* --slo FILE: add to the file's slo.files (unlike the flags above, it does
+ * not replace them); "~/" is expanded, "" ignored. */
+void config_add_slo_file(struct config *c, const char *file);
 /* Free every Alertmanager cluster fully (name, urls, http options with
  * their auth/TLS strings and headers) and set n_am = 0: for flags that
  * replace the file's clusters. */

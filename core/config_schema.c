@@ -20,7 +20,6 @@
 #define CONFIG_SOURCES_MAX  256             /* alertmanagers, prometheus each */
 #define CONFIG_REFRESH_MIN  500             /* ms, as for --refresh */
 #define CONFIG_OUTPUT_MAX   ((size_t)1 << 30)
-#define CP_WHERE_MAX        160             /* "alertmanagers[0].auth.basic" */
 
 /* A source entry (alertmanager or prometheus) while it is being read. */
 struct cp_source {
@@ -31,38 +30,6 @@ struct cp_source {
 	struct http_opts http;
 };
 
-typedef int cp_fn(struct cp *p, yaml_node_t *v, void *field, const char *where);
-
-/* What a key's value is; off is the offset of the field it fills in the
- * object the table describes. */
-enum cp_kind {
-	CK_FN,        /* fn(p, value, obj + off, where) */
-	CK_STR,       /* char *, non-empty */
-	CK_PATH,      /* char *, "~/" expanded */
-	CK_URL,       /* char *, http(s), no trailing '/' */
-	CK_ENV,       /* char *, an environment variable name */
-	CK_SECRET,    /* char *, a path to a secret: permission-checked */
-	CK_BOOL,      /* bool */
-	CK_PATHS,     /* char ** + size_t at off_n: list of paths */
-	CK_URLS,      /* char ** + size_t at off_n: list of urls */
-	CK_MAP,       /* nested mapping of sub, filling obj + off; then fn */
-};
-
-struct cp_table;
-struct cp_key {
-	const char *name;
-	enum cp_kind kind;
-	size_t off;
-	size_t off_n;
-	const struct cp_table *sub;
-	cp_fn *fn;
-};
-
-struct cp_table {
-	const struct cp_key *keys;
-	size_t n;
-};
-#define CP_TABLE(k) { k, ARRAY_LEN(k) }
 
 /* Keys that would hold a literal secret, and what to use instead. */
 static const struct {
@@ -78,19 +45,19 @@ static const struct {
 };
 /* Fetch a node by id, counting the work: aliases let a small file refer to
  * one node many times, so the total is bounded. NULL: budget spent. */
-static yaml_node_t *cp_node(struct cp *p, int id)
+yaml_node_t *cp_node(struct cp *p, int id)
 {
 	if (++p->visits > CONFIG_VISITS_MAX)
 		return NULL;
 	return yaml_document_get_node(p->doc, id);
 }
 
-static int cp_budget_error(struct cp *p, yaml_node_t *near)
+int cp_budget_error(struct cp *p, yaml_node_t *near)
 {
 	return config_error_at(p, near, "", "too many nodes (alias expansion?)");
 }
 
-static bool cp_is_null(const yaml_node_t *n)
+bool cp_is_null(const yaml_node_t *n)
 {
 	const char *v;
 
@@ -103,7 +70,7 @@ static bool cp_is_null(const yaml_node_t *n)
 
 /* A non-empty scalar as an owned string. Control characters and NUL are
  * refused: nothing in the schema needs them. */
-static int cp_string(struct cp *p, yaml_node_t *n, const char *where, char **out)
+int cp_string(struct cp *p, yaml_node_t *n, const char *where, char **out)
 {
 	const unsigned char *v;
 	size_t i;
@@ -244,12 +211,10 @@ static void cp_unknown_key(struct cp *p, yaml_node_t *k, const char *where,
 		config_warn_at(p, k, where, "unknown key \"%s\"", q);
 }
 
-static int cp_map(struct cp *p, yaml_node_t *map, const char *where,
-                  const struct cp_table *t, void *obj);
 
 /* "where[i]" for messages; where is built from known key names, so it is
  * short, but a cut is harmless anyway. */
-static void cp_index(char out[CP_WHERE_MAX], const char *where, size_t i)
+void cp_index(char out[CP_WHERE_MAX], const char *where, size_t i)
 {
 	if (snprintf(out, CP_WHERE_MAX, "%s[%zu]", where, i) >= CP_WHERE_MAX)
 		out[CP_WHERE_MAX - 1] = '\0';
@@ -340,7 +305,7 @@ static int cp_value(struct cp *p, const struct cp_key *k, yaml_node_t *v, char *
 
 /* Walk a mapping: known keys go to their handler; a key that would hold a
  * literal secret is warned about and dropped; other keys are warned about. */
-static int cp_map(struct cp *p, yaml_node_t *map, const char *where,
+int cp_map(struct cp *p, yaml_node_t *map, const char *where,
                   const struct cp_table *t, void *obj)
 {
 	yaml_node_pair_t *pair;
@@ -668,71 +633,6 @@ static int k_base_url(struct cp *p, yaml_node_t *v, void *field, const char *w)
 	return 0;
 }
 
-/* Golden-signal panels: a list of {service, latency, traffic, errors,
- * saturation}, each signal a PromQL expression (DESIGN.md §3). */
-#define CONFIG_SIGNALS_MAX 256
-#define GO(f) offsetof(struct signal_cfg, f)
-static const struct cp_key signal_keys[] = {
-	{ .name = "service", .kind = CK_STR, .off = GO(service) },
-	{ .name = "latency", .kind = CK_STR, .off = GO(latency) },
-	{ .name = "traffic", .kind = CK_STR, .off = GO(traffic) },
-	{ .name = "errors", .kind = CK_STR, .off = GO(errors) },
-	{ .name = "saturation", .kind = CK_STR, .off = GO(saturation) },
-};
-static const struct cp_table signal_table = CP_TABLE(signal_keys);
-
-static void signal_cfg_clear(struct signal_cfg *g)
-{
-	free(g->service);
-	free(g->latency);
-	free(g->traffic);
-	free(g->errors);
-	free(g->saturation);
-	memset(g, 0, sizeof *g);
-}
-
-static int k_signals(struct cp *p, yaml_node_t *v, void *field, const char *w)
-{
-	struct config *c = p->c;
-	yaml_node_item_t *it;
-	char child[CP_WHERE_MAX];
-	size_t i = 0;
-
-	(void)field;
-	if (cp_is_null(v))
-		return 0;
-	if (v->type != YAML_SEQUENCE_NODE)
-		return config_error_at(p, v, w, "expected a list");
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
-		yaml_node_t *item = cp_node(p, *it);
-		struct signal_cfg g = {0};
-
-		if (!item)
-			return cp_budget_error(p, v);
-		cp_index(child, w, i);
-		if (c->n_signals >= CONFIG_SIGNALS_MAX)
-			return config_error_at(p, item, child, "too many services (at most %d)",
-			                       CONFIG_SIGNALS_MAX);
-		if (item->type != YAML_MAPPING_NODE)
-			return config_error_at(p, item, child, "expected a mapping "
-			                       "{service, latency, traffic, errors, saturation}");
-		if (cp_map(p, item, child, &signal_table, &g) < 0) {
-			signal_cfg_clear(&g);
-			return -1;
-		}
-		if (!g.service) {
-			signal_cfg_clear(&g);
-			return config_error_at(p, item, child, "service: missing");
-		}
-		if (!g.latency && !g.traffic && !g.errors && !g.saturation)
-			config_warn_at(p, item, child, "no signal queries (latency, traffic, "
-			               "errors, saturation)");
-		c->signals = xrealloc(c->signals, (c->n_signals + 1) * sizeof *c->signals);
-		c->signals[c->n_signals++] = g;
-	}
-	return 0;
-}
-
 #define CO(f) offsetof(struct config, f)
 static const struct cp_key runbooks_keys[] = {
 	{ .name = "dirs", .kind = CK_PATHS, .off = CO(runbook_dirs), .off_n = CO(n_runbook_dirs) },
@@ -742,6 +642,7 @@ static const struct cp_table runbooks_table = CP_TABLE(runbooks_keys);
 
 static const struct cp_key slo_keys[] = {
 	{ .name = "files", .kind = CK_PATHS, .off = CO(slo_files), .off_n = CO(n_slo_files) },
+	{ .name = "prometheus", .kind = CK_FN, .off = CO(slo_prometheus), .fn = cp_prom_ref },
 };
 static const struct cp_table slo_table = CP_TABLE(slo_keys);
 
@@ -763,7 +664,7 @@ static const struct cp_key top_keys[] = {
 	{ .name = "prometheus", .kind = CK_FN, .fn = k_prometheus },
 	{ .name = "runbooks", .kind = CK_MAP, .sub = &runbooks_table },
 	{ .name = "slo", .kind = CK_MAP, .sub = &slo_table },
-	{ .name = "signals", .kind = CK_FN, .fn = k_signals },
+	{ .name = "signals", .kind = CK_FN, .fn = config_signals_read },
 	{ .name = "exec", .kind = CK_MAP, .sub = &exec_table },
 	{ .name = "timeline", .kind = CK_MAP, .sub = &timeline_table },
 };
@@ -777,5 +678,9 @@ int config_schema_read(struct cp *p, yaml_node_t *root)
 		return 0;
 	if (root->type != YAML_MAPPING_NODE)
 		return config_error_at(p, root, "", "expected a mapping of settings at the top level");
-	return cp_map(p, root, "", &top_table, p->c);
+	if (cp_map(p, root, "", &top_table, p->c) < 0) {
+		config_refs_check(p); /* only to free them */
+		return -1;
+	}
+	return config_refs_check(p);
 }

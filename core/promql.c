@@ -319,6 +319,40 @@ void promql_result_free(struct promql_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+char *promql_series_label(const struct promql_result *res, size_t i, size_t n, size_t max_bytes)
+{
+	const struct labelset *ls;
+	char *buf = NULL, *out;
+	size_t len = 0, k, j;
+
+	if (n > res->n_series)
+		n = res->n_series;
+	if (i >= n || n < 2)
+		return xstrdup("");
+	ls = &res->series[i].metric;
+	for (k = 0; k < ls->n; k++) {
+		const struct kv *l = &ls->v[k];
+		bool same = true;
+		char *part;
+
+		for (j = 0; j < n && same; j++) {
+			const char *o = labelset_get(&res->series[j].metric, l->name);
+			same = o && !strcmp(o, l->value);
+		}
+		if (same)
+			continue;
+		part = strcmp(l->name, "__name__") ? xasprintf("%s%s=%s", len ? "," : "", l->name, l->value)
+		                                   : xasprintf("%s%s", len ? "," : "", l->value);
+		buf = xrealloc(buf, len + strlen(part) + 1);
+		memcpy(buf + len, part, strlen(part) + 1);
+		len += strlen(part);
+		free(part);
+	}
+	out = text_sanitize(buf ? buf : "", len, 0, max_bytes);
+	free(buf);
+	return out;
+}
+
 double promql_result_value(const struct promql_result *res)
 {
 	if (!res || (res->type != PROMQL_VECTOR && res->type != PROMQL_SCALAR) ||

@@ -58,6 +58,13 @@ void promql_result_free(struct promql_result *res);
  * (NaN when there is none): what a single-number query answered. */
 double promql_result_value(const struct promql_result *res);
 
+/* What tells series i apart from the other first n series of res: each of
+ * its labels whose value is not the same in all n series, as
+ * "name=value,name=value" in its order (a metric name bare), sanitized and
+ * cut to max_bytes (0: no cap) with "…". "" when nothing differs (or n < 2).
+ * Malloced. */
+char *promql_series_label(const struct promql_result *res, size_t i, size_t n, size_t max_bytes);
+
 /* Parse a Prometheus sample value: "1.5", "-2e-3", "NaN", "+Inf", "-Inf".
  * Returns 0 or -1 (not a number, trailing bytes). */
 int promql_parse_value(const char *s, double *v);

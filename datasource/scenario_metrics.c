@@ -95,10 +95,15 @@ static const char sm_slo_yaml[] =
 	"    objective: 99.99\n"
 	"    sli: {raw: {error_ratio_query: 'avg_over_time(demo:edge_error_ratio[{{.window}}])'}}\n";
 
-#define SIG(svc, l, t, e, s) { (char *)(svc), (char *)(l), (char *)(t), (char *)(e), (char *)(s) }
+#define SIG(svc, l, t, e, s) { .service = (char *)(svc), .latency = (char *)(l), \
+	.traffic = (char *)(t), .errors = (char *)(e), .saturation = (char *)(s) }
 static const struct signal_cfg sm_signals[] = {
-	SIG("checkout", "demo:checkout_latency_p99", "demo:checkout_rps",
-	    "demo:checkout_error_ratio", "demo:checkout_saturation"),
+	{ .service = (char *)"checkout", .latency = (char *)"demo:checkout_latency_p99",
+	  .traffic = (char *)"demo:checkout_rps", .errors = (char *)"demo:checkout_error_ratio",
+	  .saturation = (char *)"demo:checkout_saturation",
+	  /* the spike and the failures cross these when the alerts fire */
+	  .thresholds = { [SIGNAL_LATENCY] = { true, 1.0 }, [SIGNAL_ERRORS] = { true, 0.01 },
+	                  [SIGNAL_SATURATION] = { true, 0.8 } } },
 	SIG("payments-db", "demo:payments_query_p99", "demo:payments_qps",
 	    "demo:payments_error_ratio", "demo:payments_saturation"),
 	SIG("checkout-cache", "demo:cache_latency_p99", "demo:cache_ops",

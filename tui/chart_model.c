@@ -1,6 +1,8 @@
 /* chart_model.c: the pure half of the terminal line charts: the value range
  * to plot, mapping samples to dots in braille (2x4), half-block (1x2) or
- * ASCII (1x3) cells, joining consecutive points, glyphs and axis labels.
+ * ASCII (1x3) cells, joining consecutive points, glyphs and axis labels;
+ * several series per chart (their roles, glyphs and legend marks), current
+ * value and threshold.
  * No curses here, so it is unit-tested (tests/unit/test_chart_model.c). */
 #include <math.h>
 #include <stdio.h>
@@ -29,18 +31,83 @@ static double chart_nice(double raw)
 	return 10 * p;
 }
 
+size_t tui_chart_nseries(const struct tui_chart *c)
+{
+	if (!c->series || !c->n_series)
+		return 1;
+	return c->n_series < TUI_CHART_SERIES_MAX ? c->n_series : TUI_CHART_SERIES_MAX;
+}
+
+struct tui_chart_series tui_chart_series_at(const struct tui_chart *c, size_t i)
+{
+	struct tui_chart_series s = { NULL, NULL, 0, NULL };
+
+	if (!c->series || !c->n_series) {
+		if (i == 0) {
+			s.t = c->t;
+			s.v = c->v;
+			s.n = c->n;
+		}
+	} else if (i < tui_chart_nseries(c)) {
+		s = c->series[i];
+	}
+	return s;
+}
+
+void tui_chart_stats(const struct tui_chart *c, size_t i, double *cur, double *mn, double *mx)
+{
+	struct tui_chart_series s = tui_chart_series_at(c, i);
+	size_t k;
+
+	*cur = NAN;
+	*mn = INFINITY;
+	*mx = -INFINITY;
+	for (k = 0; s.v && s.t && k < s.n; k++) {
+		double v = s.v[k];
+		if (!isfinite(v) || s.t[k] < c->t0 || s.t[k] > c->t1)
+			continue;
+		*cur = v;
+		*mn = fmin(*mn, v);
+		*mx = fmax(*mx, v);
+	}
+	if (isnan(*cur))
+		*mn = *mx = NAN;
+}
+
+bool tui_chart_over(const struct tui_chart *c, double v)
+{
+	return c->has_threshold && isfinite(c->threshold) && !isnan(v) && v > c->threshold;
+}
+
+enum tui_role tui_chart_series_role(const struct tui_chart *c, size_t i)
+{
+	static const enum tui_role palette[] = { TUI_INFO, TUI_BADGE, TUI_OK, TUI_WARNING };
+	size_t k, n = 0;
+
+	if (i == 0)
+		return c->role;
+	for (k = 0; k < ARRAY_LEN(palette); k++)
+		if (palette[k] != c->role && ++n == i)
+			return palette[k];
+	return TUI_NORMAL;
+}
+
 bool tui_chart_range(const struct tui_chart *c, double *lo, double *hi)
 {
 	double mn = INFINITY, mx = -INFINITY, step;
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; c->v && i < c->n; i++) {
-		if (!isfinite(c->v[i]) || (c->t && (c->t[i] < c->t0 || c->t[i] > c->t1)))
-			continue;
-		if (c->v[i] < mn)
-			mn = c->v[i];
-		if (c->v[i] > mx)
-			mx = c->v[i];
+	for (k = 0; k < tui_chart_nseries(c); k++) {
+		struct tui_chart_series s = tui_chart_series_at(c, k);
+
+		for (i = 0; s.v && i < s.n; i++) {
+			if (!isfinite(s.v[i]) || (s.t && (s.t[i] < c->t0 || s.t[i] > c->t1)))
+				continue;
+			if (s.v[i] < mn)
+				mn = s.v[i];
+			if (s.v[i] > mx)
+				mx = s.v[i];
+		}
 	}
 	if (mn > mx) {
 		*lo = 0;
@@ -103,6 +170,13 @@ static void chart_dot(unsigned char *cells, int cols, int rows, int dx, int dy, 
 size_t tui_chart_plot(const struct tui_chart *c, double lo, double hi, int cols, int rows,
                       int dx, int dy, unsigned char *cells)
 {
+	return tui_chart_plot_series(c, 0, lo, hi, cols, rows, dx, dy, cells);
+}
+
+size_t tui_chart_plot_series(const struct tui_chart *c, size_t si, double lo, double hi, int cols,
+                             int rows, int dx, int dy, unsigned char *cells)
+{
+	struct tui_chart_series s = tui_chart_series_at(c, si);
 	long w, h, prev_x = -1, prev_y = -1;
 	double span = c->t1 - c->t0, vspan = hi - lo;
 	size_t i, n = 0;
@@ -110,12 +184,12 @@ size_t tui_chart_plot(const struct tui_chart *c, double lo, double hi, int cols,
 	if (cols <= 0 || rows <= 0 || dx <= 0 || dy <= 0 || dx * dy > 8)
 		return 0;
 	memset(cells, 0, (size_t)cols * (size_t)rows);
-	if (!c->t || !c->v || !(span > 0) || !(vspan > 0) || !isfinite(vspan))
+	if (!s.t || !s.v || !(span > 0) || !(vspan > 0) || !isfinite(vspan))
 		return 0;
 	w = (long)cols * dx;
 	h = (long)rows * dy;
-	for (i = 0; i < c->n; i++) {
-		double t = c->t[i], v = c->v[i], fy;
+	for (i = 0; i < s.n; i++) {
+		double t = s.t[i], v = s.v[i], fy;
 		long px, py, y;
 
 		if (!isfinite(v) || !isfinite(t) || t < c->t0 || t > c->t1) {
@@ -206,6 +280,29 @@ const char *tui_chart_glyph(enum tui_chart_mode m, unsigned mask, char buf[8])
 		buf[1] = '\0';
 		return buf;
 	}
+}
+
+const char *tui_chart_series_glyph(enum tui_chart_mode m, size_t i, bool plain, unsigned mask,
+                                   char buf[8])
+{
+	static const char marks[] = "*+o";
+
+	if (i == 0 || (!plain && m != TUI_CHART_ASCII))
+		return tui_chart_glyph(m, mask, buf);
+	if (!mask)
+		return " ";
+	buf[0] = marks[(i - 1) % (sizeof marks - 1)];
+	buf[1] = '\0';
+	return buf;
+}
+
+const char *tui_chart_series_mark(enum tui_chart_mode m, size_t i, bool plain, char buf[8])
+{
+	if (i > 0 && (plain || m == TUI_CHART_ASCII))
+		return tui_chart_series_glyph(m, i, plain, 1, buf);
+	if (m == TUI_CHART_ASCII)
+		return "-";
+	return tui_chart_glyph(m, 0xff, buf);
 }
 
 /* Significant digits for a value shown in few columns. */

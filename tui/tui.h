@@ -158,9 +158,20 @@ enum tui_chart_mode {
 	TUI_CHART_BLOCK,   /* 1x2 per cell, half blocks */
 	TUI_CHART_ASCII,   /* 1x3 per cell: ` - . | : */
 };
-struct tui_chart {
-	const double *t, *v;       /* borrowed arrays of n: unix seconds, values (NaN = gap) */
+/* Several series on one chart, each its own colour (and, in ASCII or
+ * without colours, its own glyph), named in a legend line. */
+#define TUI_CHART_SERIES_MAX 4
+struct tui_chart_series {
+	const double *t, *v;       /* borrowed arrays of n */
 	size_t n;
+	const char *label;         /* sanitized or NULL: its name in the legend */
+};
+struct tui_chart {
+	const double *t, *v;       /* borrowed arrays of n: unix seconds, values (NaN = gap); */
+	size_t n;                  /* the one series when `series` is NULL */
+	const struct tui_chart_series *series; /* borrowed array of n_series, or NULL */
+	size_t n_series;           /* at most TUI_CHART_SERIES_MAX are drawn */
+	size_t n_more;             /* series left out: the legend says "+N more" */
 	double t0, t1;             /* time span shown */
 	bool has_threshold;
 	double threshold;
@@ -170,9 +181,20 @@ struct tui_chart {
 	const char *note;          /* sanitized or NULL: shown after the values (STALE ...) */
 	enum tui_role note_role;
 };
-/* Value range to plot: finite min/max of v and the threshold, widened when
- * flat, starting at 0 for non-negative data near 0. Returns false (0..1)
- * when there is no finite value. */
+/* The series drawn (at least 1, at most TUI_CHART_SERIES_MAX) and series i
+ * (t, v, n and no label when `series` is NULL). */
+size_t tui_chart_nseries(const struct tui_chart *c);
+struct tui_chart_series tui_chart_series_at(const struct tui_chart *c, size_t i);
+/* Series i's last finite value in the span (cur) and its min/max; NaN when
+ * it has none. */
+void tui_chart_stats(const struct tui_chart *c, size_t i, double *cur, double *mn, double *mx);
+/* Whether v is over the chart's threshold (then it is shown red). */
+bool tui_chart_over(const struct tui_chart *c, double v);
+/* Series i's role: c->role for the first, then a palette skipping it. */
+enum tui_role tui_chart_series_role(const struct tui_chart *c, size_t i);
+/* Value range to plot: finite min/max of every series and the threshold,
+ * widened when flat, starting at 0 for non-negative data near 0. Returns
+ * false (0..1) when there is no finite value. */
 bool tui_chart_range(const struct tui_chart *c, double *lo, double *hi);
 /* Dot cells per mode, and the mode for the terminal (PAGETTY_CHART=block
  * or ascii overrides). */
@@ -183,10 +205,20 @@ enum tui_chart_mode tui_chart_mode_for(bool utf8);
  * number of samples that fell in the span. */
 size_t tui_chart_plot(const struct tui_chart *c, double lo, double hi, int cols, int rows,
                       int dx, int dy, unsigned char *cells);
+/* The same for series i (tui_chart_plot is series 0). */
+size_t tui_chart_plot_series(const struct tui_chart *c, size_t i, double lo, double hi, int cols,
+                             int rows, int dx, int dy, unsigned char *cells);
 /* The text row (0 = top of rows) a value falls on, or -1 outside. */
 int tui_chart_row(double v, double lo, double hi, int rows);
 /* The glyph of a cell's dots (UTF-8), into buf[8]. */
 const char *tui_chart_glyph(enum tui_chart_mode m, unsigned mask, char buf[8]);
+/* The glyph of series i's cell: the first series' dots as above; the others
+ * the same when colours tell them apart, else (ASCII, or plain: no colours)
+ * a mark of their own ('*', '+', 'o'). */
+const char *tui_chart_series_glyph(enum tui_chart_mode m, size_t i, bool plain, unsigned mask,
+                                   char buf[8]);
+/* Series i's mark in the legend. */
+const char *tui_chart_series_mark(enum tui_chart_mode m, size_t i, bool plain, char buf[8]);
 /* A value in its unit ("2.8s", "6.20%", "1.4k/s"; "-" when not finite). */
 void tui_chart_fmt(double v, enum tui_chart_unit u, char *out, size_t n);
 /* Time before now for the axis: "now", "-45s", "-15m", "-1h30m", "-2d". */

@@ -1,6 +1,7 @@
 /* signals.c: the Signals view (`3`): for the selected service, four range
  * charts (latency, traffic, errors, saturation) in a 2x2 grid (stacked when
- * narrow); services from the config's `signals:`, the demo's, or offered
+ * narrow), each up to SLO_SERIES_MAX series with a legend and the service's
+ * threshold for it; services from the config's `signals:`, the demo's, or offered
  * from the jobs Prometheus scrapes. `[` / `]` (or `r`) switch the range
  * 15m/1h/6h/24h, j/k or Tab the service. Data lives in struct slo_live;
  * this file only draws and maps keys. */
@@ -24,14 +25,25 @@ static const enum tui_chart_unit sig_units[SLO_SIG_COUNT] = {
 static void signals_chart(struct slo_live *s, const struct slo_panel *p, int k,
                           int y, int x, int h, int w)
 {
+	struct tui_chart_series series[SLO_SERIES_MAX];
+	const struct slo_plot *d = &p->data[k];
 	struct tui_chart c;
 	char note[ERR_MAX + 16];
 	double now = wall_now();
+	size_t i;
 
 	memset(&c, 0, sizeof c);
-	c.t = p->data[k].t;
-	c.v = p->data[k].v;
-	c.n = p->data[k].n;
+	for (i = 0; i < d->n; i++) {
+		series[i].t = d->s[i].t;
+		series[i].v = d->s[i].v;
+		series[i].n = d->s[i].n;
+		series[i].label = d->s[i].label;
+	}
+	c.series = series;
+	c.n_series = d->n;
+	c.n_more = d->n_more;
+	c.has_threshold = p->thr[k].set;
+	c.threshold = p->thr[k].value;
 	c.t1 = p->have[k] && p->end > 0 ? p->end : now;
 	c.t0 = c.t1 - (double)slo_ranges_s[s->range];
 	c.unit = sig_units[k];

@@ -289,7 +289,7 @@ static void slo_draw(struct app *a, struct view *v, int y, int h, int w)
 	struct slo_live *s = a->slo;
 	struct slo_cols c;
 	size_t i;
-	int list_h, row = y;
+	int list_h, row = y, x;
 
 	slo_view_sync(a, p);
 	if (!s) {
@@ -297,15 +297,16 @@ static void slo_draw(struct app *a, struct view *v, int y, int h, int w)
 		return;
 	}
 	tui_putf(row, 2, TUI_TITLE, w - 4, "SLOs (%zu)", s->n_rows);
-	if (s->metrics) {
-		const struct prom_status *st = &s->metrics->status;
-		char *name = text_clean(s->metrics->name), *reason = text_clean(st->reason);
+	/* Each server: "from NAME", or STALE with its age and reason. */
+	for (i = 0, x = 14; i < s->n_srcs && x < w - 2; i++) {
+		const struct prom_status *st = &s->srcs[i].m->status;
+		char *name = text_clean(s->srcs[i].m->name), *reason = text_clean(st->reason);
 		if (st->stale) {
 			char age[32];
 			app_age(st->last_ok > 0 ? wall_now() - st->last_ok : 0, age, sizeof age);
-			tui_putf(row, 14, TUI_STALE, w - 16, "%s STALE %s: %s", name, age, reason);
+			x += tui_putf(row, x, TUI_STALE, w - 2 - x, "%s STALE %s: %s  ", name, age, reason);
 		} else {
-			tui_putf(row, 14, TUI_DIM, w - 16, "from %s", name);
+			x += tui_putf(row, x, TUI_DIM, w - 2 - x, "%s%s  ", i ? "" : "from ", name);
 		}
 		free(name);
 		free(reason);

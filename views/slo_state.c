@@ -27,6 +27,7 @@ enum sq_kind { SQ_WINDOW, SQ_PERIOD, SQ_TOTAL, SQ_HIST, SQ_DISC_OBJ, SQ_DISC_PER
 struct slo_query {
 	struct slo_live *s;     /* borrowed back pointer */
 	enum sq_kind kind;
+	size_t src;              /* index into srcs */
 	size_t idx;              /* row or panel */
 	int which;               /* burn window or signal */
 	uint64_t id;
@@ -51,40 +52,73 @@ static void series_free(struct slo_series *x)
 {
 	free(x->t);
 	free(x->v);
+	free(x->label);
 	memset(x, 0, sizeof *x);
 }
 
-/* The first series of a matrix or vector, copied. */
-static void series_take(struct slo_series *x, const struct promql_result *r)
+static bool series_result(const struct promql_result *r)
+{
+	return r->type == PROMQL_MATRIX || r->type == PROMQL_VECTOR || r->type == PROMQL_SCALAR;
+}
+
+/* Series i of a matrix or vector, copied (nothing when it has no samples). */
+static void series_take(struct slo_series *x, const struct promql_result *r, size_t i)
 {
 	const struct promql_series *ps;
-	size_t i;
+	size_t k;
 
 	series_free(x);
-	if ((r->type != PROMQL_MATRIX && r->type != PROMQL_VECTOR && r->type != PROMQL_SCALAR) ||
-	    !r->n_series || !r->series[0].n)
+	if (!series_result(r) || i >= r->n_series || !r->series[i].n)
 		return;
-	ps = &r->series[0];
+	ps = &r->series[i];
 	x->t = xcalloc(ps->n, sizeof *x->t);
 	x->v = xcalloc(ps->n, sizeof *x->v);
-	for (i = 0; i < ps->n; i++) {
-		x->t[i] = ps->samples[i].t;
-		x->v[i] = ps->samples[i].v;
+	for (k = 0; k < ps->n; k++) {
+		x->t[k] = ps->samples[k].t;
+		x->v[k] = ps->samples[k].v;
 	}
 	x->n = ps->n;
+}
+
+static void plot_free(struct slo_plot *p)
+{
+	for (size_t i = 0; i < SLO_SERIES_MAX; i++)
+		series_free(&p->s[i]);
+	p->n = p->n_more = 0;
+}
+
+/* The first SLO_SERIES_MAX series of an answer, each labelled by what tells
+ * it apart from the others drawn. */
+static void plot_take(struct slo_plot *p, const struct promql_result *r)
+{
+	size_t i, n;
+
+	plot_free(p);
+	if (!series_result(r))
+		return;
+	n = r->n_series < SLO_SERIES_MAX ? r->n_series : SLO_SERIES_MAX;
+	for (i = 0; i < n; i++) {
+		series_take(&p->s[i], r, i);
+		if (n > 1)
+			p->s[i].label = promql_series_label(r, i, n, SLO_LABEL_MAX);
+	}
+	p->n = n;
+	p->n_more = r->n_series - n;
 }
 
 /* ---- queries ---- */
 
 static void slo_answer(struct metrics_answer *a, void *data);
 
-static void slo_ask(struct slo_live *s, enum sq_kind kind, size_t idx, int which,
+static void slo_ask(struct slo_live *s, size_t src, enum sq_kind kind, size_t idx, int which,
                     const char *expr, double range_s)
 {
 	struct slo_query *q = xcalloc(1, sizeof *q);
+	struct metrics *m = s->srcs[src].m;
 	double now = wall_now();
 
 	q->s = s;
+	q->src = src;
 	q->kind = kind;
 	q->idx = idx;
 	q->which = which;
@@ -95,10 +129,9 @@ static void slo_ask(struct slo_live *s, enum sq_kind kind, size_t idx, int which
 		double step = floor(range_s / points);
 		if (step < 1)
 			step = 1;
-		q->id = s->metrics->ops->query_range(s->metrics, expr, now - range_s, now, step,
-		                                     slo_answer, q);
+		q->id = m->ops->query_range(m, expr, now - range_s, now, step, slo_answer, q);
 	} else {
-		q->id = s->metrics->ops->query(s->metrics, expr, 0, slo_answer, q);
+		q->id = m->ops->query(m, expr, 0, slo_answer, q);
 	}
 }
 
@@ -142,7 +175,7 @@ static void row_round(struct slo_live *s, size_t i)
 		         : d->indicator_ref ? "SLI not found" : "cannot be queried");
 		return;
 	}
-	if (!s->metrics) {
+	if (r->src >= s->n_srcs) {
 		snprintf(r->err, sizeof r->err, "no Prometheus configured");
 		return;
 	}
@@ -158,7 +191,7 @@ static void row_round(struct slo_live *s, size_t i)
 		q = slo_error_ratio_query(d, slo_window_name((enum slo_window)w));
 		if (q) {
 			r->pending++;
-			slo_ask(s, SQ_WINDOW, i, w, q, 0);
+			slo_ask(s, r->src, SQ_WINDOW, i, w, q, 0);
 		}
 		free(q);
 	}
@@ -166,13 +199,13 @@ static void row_round(struct slo_live *s, size_t i)
 	q = slo_error_ratio_query(d, win);
 	if (q) {
 		r->pending++;
-		slo_ask(s, SQ_PERIOD, i, 0, q, 0);
+		slo_ask(s, r->src, SQ_PERIOD, i, 0, q, 0);
 	}
 	free(q);
 	q = slo_total_query(d, slo_window_name(SLO_TRAFFIC_WINDOW));
 	if (q) {
 		r->pending++;
-		slo_ask(s, SQ_TOTAL, i, 0, q, 0);
+		slo_ask(s, r->src, SQ_TOTAL, i, 0, q, 0);
 	}
 	free(q);
 }
@@ -213,7 +246,8 @@ static void row_answer(struct slo_live *s, struct slo_query *q, struct metrics_a
 		slo_live_history(s, q->idx);
 }
 
-static void rows_sync(struct slo_live *s)
+/* Rows for the SLOs added to the set, querying source src. */
+static void rows_sync(struct slo_live *s, size_t src)
 {
 	size_t i;
 
@@ -223,6 +257,7 @@ static void rows_sync(struct slo_live *s)
 	for (i = s->n_rows; i < s->set.n; i++) {
 		memset(&s->rows[i], 0, sizeof s->rows[i]);
 		s->rows[i].def = i;
+		s->rows[i].src = src;
 	}
 	s->n_rows = s->set.n;
 }
@@ -239,14 +274,14 @@ void slo_live_history(struct slo_live *s, size_t i)
 	r = &s->rows[i];
 	d = &s->set.v[r->def];
 	r->hist_asked = true;
-	if (r->hist_pending || !s->metrics || !slo_queryable(d))
+	if (r->hist_pending || r->src >= s->n_srcs || !slo_queryable(d))
 		return;
 	slo_window_format(d->window_ms, win, sizeof win);
 	q = slo_error_ratio_query(d, win);
 	if (!q)
 		return;
 	r->hist_pending = true;
-	slo_ask(s, SQ_HIST, i, 0, q, (double)d->window_ms / 1000.0);
+	slo_ask(s, r->src, SQ_HIST, i, 0, q, (double)d->window_ms / 1000.0);
 	free(q);
 }
 
@@ -262,57 +297,69 @@ static void hist_answer(struct slo_live *s, struct slo_query *q, struct metrics_
 		return;
 	}
 	r->hist_err[0] = '\0';
-	series_take(&r->hist, &a->result);
+	series_take(&r->hist, &a->result, 0);
 	for (i = 0; i < r->hist.n; i++)
 		r->hist.v[i] = slo_budget_remaining(r->hist.v[i], obj);
 }
 
 /* ---- Sloth rule discovery ---- */
 
+/* On every server: its SLOs are queried there. */
 static void disc_start(struct slo_live *s)
 {
-	if (!s->metrics || s->demo || s->disc_pending)
-		return;
-	promql_result_free(&s->disc_obj);
-	promql_result_free(&s->disc_per);
-	s->disc_pending = 2;
-	slo_ask(s, SQ_DISC_OBJ, 0, 0, "slo:objective:ratio", 0);
-	slo_ask(s, SQ_DISC_PER, 0, 0, "slo:time_period:days", 0);
+	size_t i;
+
+	for (i = 0; i < s->n_srcs && !s->demo; i++) {
+		struct slo_src *src = &s->srcs[i];
+
+		if (src->disc_pending)
+			continue;
+		promql_result_free(&src->disc_obj);
+		promql_result_free(&src->disc_per);
+		src->disc_pending = 2;
+		slo_ask(s, i, SQ_DISC_OBJ, 0, 0, "slo:objective:ratio", 0);
+		slo_ask(s, i, SQ_DISC_PER, 0, 0, "slo:time_period:days", 0);
+	}
 }
 
 static void disc_answer(struct slo_live *s, struct slo_query *q, struct metrics_answer *a)
 {
+	struct slo_src *src = &s->srcs[q->src];
 	size_t i, before = s->n_rows;
 
 	if (a->ok) {
 		if (q->kind == SQ_DISC_OBJ)
-			s->disc_obj = a->result;
+			src->disc_obj = a->result;
 		else
-			s->disc_per = a->result;
+			src->disc_per = a->result;
 		memset(&a->result, 0, sizeof a->result);
 	} else {
-		snprintf(s->disc_err, sizeof s->disc_err, "%s", a->err);
+		snprintf(src->disc_err, sizeof src->disc_err, "%s", a->err);
 	}
-	if (--s->disc_pending)
+	if (--src->disc_pending)
 		return;
-	slo_discover_sloth(&s->set, &s->disc_obj,
-	                   s->disc_per.type == PROMQL_VECTOR ? &s->disc_per : NULL,
-	                   s->metrics->name);
-	rows_sync(s);
+	slo_discover_sloth(&s->set, &src->disc_obj,
+	                   src->disc_per.type == PROMQL_VECTOR ? &src->disc_per : NULL,
+	                   src->m->name);
+	rows_sync(s, q->src);
 	for (i = before; i < s->n_rows; i++)
 		row_round(s, i);
 }
 
 /* ---- golden-signal panels ---- */
 
-static void panel_add(struct slo_live *s, const struct signal_cfg *c)
+static void panel_add(struct slo_live *s, const struct signal_cfg *c, size_t src)
 {
 	struct slo_panel *p;
+	int k;
 
 	s->panels = xrealloc(s->panels, (s->n_panels + 1) * sizeof *s->panels);
 	p = &s->panels[s->n_panels++];
 	memset(p, 0, sizeof *p);
 	p->service = xstrdup(c->service ? c->service : "?");
+	p->src = src;
+	for (k = 0; k < SLO_SIG_COUNT; k++)
+		p->thr[k] = c->thresholds[k];
 	p->expr[SLO_SIG_LATENCY] = xstrdup(c->latency);
 	p->expr[SLO_SIG_TRAFFIC] = xstrdup(c->traffic);
 	p->expr[SLO_SIG_ERRORS] = xstrdup(c->errors);
@@ -335,7 +382,7 @@ static void panel_add_job(struct slo_live *s, const char *job)
 		                        "max(rate(process_cpu_seconds_total{job=%s}[5m]))", j, j, j),
 	};
 
-	panel_add(s, &c);
+	panel_add(s, &c, 0);
 	free(c.latency);
 	free(c.traffic);
 	free(c.errors);
@@ -348,11 +395,11 @@ static void panels_round(struct slo_live *s)
 	size_t i;
 	int k;
 
-	if (!s->metrics)
+	if (!s->n_srcs)
 		return;
 	if (s->panels_from_jobs && !s->jobs_pending) {
 		s->jobs_pending = true;
-		slo_ask(s, SQ_JOBS, 0, 0, "count by (job) (up)", 0);
+		slo_ask(s, 0, SQ_JOBS, 0, 0, "count by (job) (up)", 0);
 	}
 	for (i = 0; i < s->n_panels; i++) {
 		for (k = 0; k < SLO_SIG_COUNT; k++) {
@@ -360,7 +407,7 @@ static void panels_round(struct slo_live *s)
 			if (!p->expr[k] || p->pending[k])
 				continue;
 			p->pending[k] = true;
-			slo_ask(s, SQ_PANEL, i, k, p->expr[k], (double)slo_ranges_s[s->range]);
+			slo_ask(s, p->src, SQ_PANEL, i, k, p->expr[k], (double)slo_ranges_s[s->range]);
 		}
 	}
 }
@@ -401,7 +448,7 @@ static void panel_answer(struct slo_live *s, struct slo_query *q, struct metrics
 		snprintf(p->err[k], sizeof p->err[k], "%s", a->err);
 		return;
 	}
-	series_take(&p->data[k], &a->result);
+	plot_take(&p->data[k], &a->result);
 	p->have[k] = true;
 	p->stale[k] = false;
 	p->err[k][0] = '\0';
@@ -458,6 +505,24 @@ static int slo_load_globs(struct slo_live *s, char err[ERR_MAX])
 	return 0;
 }
 
+/* The source a `prometheus: NAME` names (the config checked that it
+ * exists); NULL or the demo: the first. */
+static size_t src_index(const struct slo_live *s, const char *name)
+{
+	for (size_t i = 0; name && !s->demo && i < s->cfg->n_prom && i < s->n_srcs; i++)
+		if (!strcmp(s->cfg->prom[i].name, name))
+			return i;
+	return 0;
+}
+
+static void src_add(struct slo_live *s, struct metrics *m)
+{
+	s->srcs = xrealloc(s->srcs, (s->n_srcs + 1) * sizeof *s->srcs);
+	memset(&s->srcs[s->n_srcs], 0, sizeof *s->srcs);
+	s->srcs[s->n_srcs++].m = m;
+	s->metrics = s->srcs[0].m;
+}
+
 struct slo_live *slo_live_new(struct config *cfg, struct loop *l, struct http *h,
                                 bool demo, bool keep_going, char err[ERR_MAX])
 {
@@ -473,13 +538,13 @@ struct slo_live *slo_live_new(struct config *cfg, struct loop *l, struct http *h
 	if (demo) {
 		const char *y = scenario_slo_yaml();
 
-		s->metrics = metrics_scenario_new(l);
+		src_add(s, metrics_scenario_new(l));
 		if (slo_parse(&s->set, y, strlen(y), "demo", lerr) < 0)
 			snprintf(s->load_err, sizeof s->load_err, "%s", lerr);
 		sig = scenario_signals(&n_sig);
 	} else {
-		if (cfg->n_prom)
-			s->metrics = metrics_prom_new(l, h, &cfg->prom[0]);
+		for (i = 0; i < cfg->n_prom; i++)
+			src_add(s, metrics_prom_new(l, h, &cfg->prom[i]));
 		if (slo_load_globs(s, lerr) < 0) {
 			char *clean = text_clean(lerr);
 
@@ -493,10 +558,52 @@ struct slo_live *slo_live_new(struct config *cfg, struct loop *l, struct http *h
 		}
 	}
 	for (i = 0; i < n_sig; i++)
-		panel_add(s, &sig[i]);
+		panel_add(s, &sig[i], src_index(s, sig[i].prometheus));
 	s->panels_from_jobs = !n_sig && !demo;
-	rows_sync(s);
+	rows_sync(s, src_index(s, cfg->slo_prometheus));
 	return s;
+}
+
+/* Forget the queries in flight on source src (all when src is SIZE_MAX). */
+static void slo_cancel_src(struct slo_live *s, size_t src)
+{
+	struct slo_query **pp = &s->queries;
+
+	while (*pp) {
+		struct slo_query *q = *pp;
+
+		if (src != SIZE_MAX && q->src != src) {
+			pp = &q->next;
+			continue;
+		}
+		*pp = q->next;
+		s->srcs[q->src].m->ops->cancel(s->srcs[q->src].m, q->id);
+		free(q);
+	}
+}
+
+void slo_live_set_metrics(struct slo_live *s, struct metrics *m)
+{
+	if (!s->n_srcs) {
+		src_add(s, m);
+		return;
+	}
+	slo_cancel_src(s, 0);
+	metrics_free(s->srcs[0].m);
+	s->srcs[0].m = m;
+	s->srcs[0].disc_pending = 0;
+	s->metrics = m;
+	/* What was in flight there is not coming back. */
+	for (size_t i = 0; i < s->n_rows; i++) {
+		if (s->rows[i].src == 0) {
+			s->rows[i].pending = 0;
+			s->rows[i].hist_pending = false;
+		}
+	}
+	for (size_t i = 0; i < s->n_panels; i++)
+		if (s->panels[i].src == 0)
+			memset(s->panels[i].pending, 0, sizeof s->panels[i].pending);
+	s->jobs_pending = false;
 }
 
 void slo_live_free(struct slo_live *s)
@@ -508,14 +615,13 @@ void slo_live_free(struct slo_live *s)
 		return;
 	if (s->timer)
 		loop_del_timer(s->loop, s->timer);
-	while (s->queries) {
-		struct slo_query *q = s->queries;
-		s->queries = q->next;
-		if (s->metrics)
-			s->metrics->ops->cancel(s->metrics, q->id);
-		free(q);
+	slo_cancel_src(s, SIZE_MAX);
+	for (i = 0; i < s->n_srcs; i++) {
+		metrics_free(s->srcs[i].m);
+		promql_result_free(&s->srcs[i].disc_obj);
+		promql_result_free(&s->srcs[i].disc_per);
 	}
-	metrics_free(s->metrics);
+	free(s->srcs);
 	for (i = 0; i < s->n_rows; i++)
 		series_free(&s->rows[i].hist);
 	free(s->rows);
@@ -523,12 +629,10 @@ void slo_live_free(struct slo_live *s)
 		free(s->panels[i].service);
 		for (k = 0; k < SLO_SIG_COUNT; k++) {
 			free(s->panels[i].expr[k]);
-			series_free(&s->panels[i].data[k]);
+			plot_free(&s->panels[i].data[k]);
 		}
 	}
 	free(s->panels);
-	promql_result_free(&s->disc_obj);
-	promql_result_free(&s->disc_per);
 	slo_set_free(&s->set);
 	free(s);
 }
@@ -636,7 +740,7 @@ void slo_live_range(struct slo_live *s, int delta)
 		struct slo_query *q = *pp;
 		if (q->kind == SQ_PANEL) {
 			*pp = q->next;
-			s->metrics->ops->cancel(s->metrics, q->id);
+			s->srcs[q->src].m->ops->cancel(s->srcs[q->src].m, q->id);
 			s->panels[q->idx].pending[q->which] = false;
 			free(q);
 		} else {

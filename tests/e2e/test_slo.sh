@@ -6,7 +6,10 @@
 # spec, a raw-ratio SLO and a deliberately broken one (written here), and
 # must agree with Sloth's recorded SLI, burn rate and budget; show the SLO
 # view with PAGE; draw the Signals charts; mark only the broken SLO as an
-# error; and show STALE with the reason when Prometheus stops.
+# error; and show STALE with the reason when Prometheus stops. A second
+# Prometheus (no rules) serves the SLOs of slo.prometheus and a service's
+# charts (several series, a legend, a threshold); when it stops only what
+# uses it goes STALE.
 . "$(dirname "$0")/lib.sh"
 
 need_pagetty
@@ -15,6 +18,23 @@ SLOTH_RULES=$E2E_ROOT/../shared/fixtures/sloth/getting-started.rules.yml
 [ -f "$SLOTH_SPEC" ] && [ -f "$SLOTH_RULES" ] || bail "shared Sloth fixtures exist"
 
 start_stack "$SLOTH_RULES"
+
+# The second Prometheus: scrapes the same Pushgateway, evaluates nothing.
+PROM2_PORT=$(free_port) || bail "a free port for the second prometheus"
+cat >"$E2E_TMP/prom2.yml" <<YAML
+global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: pushgateway
+    honor_labels: true
+    static_configs: [{targets: ['${PUSHGW_URL#http://}']}]
+YAML
+mkdir -p "$E2E_TMP/prom2-data"
+e2e_spawn prometheus2 "$E2E_TMP/prom2.log" "$PROMETHEUS_BIN" \
+	--config.file="$E2E_TMP/prom2.yml" --storage.tsdb.path="$E2E_TMP/prom2-data" \
+	--web.listen-address="127.0.0.1:$PROM2_PORT"
+PROM2_PID=$E2E_LAST_PID PROM2_URL="http://127.0.0.1:$PROM2_PORT"
+e2e_wait_ready prometheus2 "$PROM2_PID" "$PROM2_URL/-/ready" "$E2E_TMP/prom2.log" ||
+	bail "the second prometheus starts"
 
 # A bounded pusher: counters that grow 100/s, 10/s of them 5xx (error ratio
 # 0.1, burn 100x against 99.9%), and a gauge for the raw-ratio SLO.
@@ -53,8 +73,10 @@ prometheus:
   - name: prom
     url: "$PROM_URL"
 slo:
-  files: ["$SLOTH_SPEC", "$E2E_TMP/extra-slos.yml"]
+  files: ["$SLOTH_SPEC"]
 YAML
+# The extra specs come from --slo FILE, added to slo.files.
+EXTRA=(--slo "$E2E_TMP/extra-slos.yml")
 
 prom_value() {
 	curl -fsS --max-time 5 -G --data-urlencode "query=$1" "$PROM_URL/api/v1/query" |
@@ -68,7 +90,7 @@ check "Sloth's recording rules compute on the pushed counters" wait_until 90 slo
 sleep 5
 
 # ---- pagetty slo --json against Sloth's own numbers
-"$PAGETTY" --config "$CFG" slo --json >"$E2E_TMP/slo.json" 2>"$E2E_TMP/slo.err"
+"$PAGETTY" --config "$CFG" slo --json "${EXTRA[@]}" >"$E2E_TMP/slo.json" 2>"$E2E_TMP/slo.err"
 rc=$?
 assert_eq "pagetty slo exits 1 when an SLO is in page state" 1 "$rc"
 sli5=$(prom_value 'slo:sli_error:ratio_rate5m{sloth_slo="requests-availability"}')
@@ -112,11 +134,78 @@ b = s["broken-query"]
 assert b["error"] and "bad_data" in b["error"] and b["sli"] is None, b
 assert s["requests-availability"]["error"] is None and s["raw-ratio"]["error"] is None
 PY
-"$PAGETTY" --config "$CFG" slo >"$E2E_TMP/slo.txt" 2>&1
+"$PAGETTY" --config "$CFG" "${EXTRA[@]}" slo >"$E2E_TMP/slo.txt" 2>&1
 check "pagetty slo prints the table" grep -Eq 'myservice +requests-availability .* page' "$E2E_TMP/slo.txt"
+check "--slo before the subcommand adds the raw-ratio SLO too" grep -Eq 'e2e +raw-ratio ' "$E2E_TMP/slo.txt"
+printf 'version: "prometheus/v1"\nservice: bad\nslos:\n  - name: x\n    objective: [1]\n' \
+	>"$E2E_TMP/bad-slo.yml"
+"$PAGETTY" --config "$CFG" slo --json --slo "$E2E_TMP/bad-slo.yml" >/dev/null 2>"$E2E_TMP/bad.err"
+assert_eq "a --slo spec that does not load exits 2" 2 "$?"
+check "the error names the spec's file:line:col" grep -q "bad-slo.yml:5:16: objective" "$E2E_TMP/bad.err"
+"$PAGETTY" --config "$CFG" --slo "$E2E_TMP/bad-slo.yml" >/dev/null 2>"$E2E_TMP/bad2.err" </dev/null
+assert_eq "the console exits 2 on a bad --slo spec before any screen" 2 "$?"
+check "and names file:line:col" grep -q "bad-slo.yml:5:16: objective" "$E2E_TMP/bad2.err"
+
+# ---- two Prometheus servers: SLOs and a service say which one they query
+CFG2=$E2E_TMP/two.yaml
+cat >"$CFG2" <<YAML
+refresh: 2s
+prometheus:
+  - {name: main, url: "$PROM_URL"}
+  - {name: second, url: "$PROM2_URL"}
+slo: {files: ["$E2E_TMP/extra-slos.yml"], prometheus: second}
+signals:
+  - service: pushed
+    prometheus: second
+    traffic: sum by (code) (rate(http_request_duration_seconds_count[1m]))
+    errors: sum(rate(http_request_duration_seconds_count{code="500"}[1m])) / sum(rate(http_request_duration_seconds_count[1m]))
+    thresholds: {errors: 0.05}
+YAML
+# value_is_red SESSION REGEX: the first text on the screen matching REGEX
+# (a Python regex) comes right after an SGR sequence that sets red (31).
+value_is_red() {
+	e2e_tmux capture-pane -e -p -t "$1" | python3 -c '
+import re, sys
+t = sys.stdin.read()
+m = re.search(r"((?:\x1b\[[0-9;]*m)+)\s*" + sys.argv[1], t)
+sys.exit(0 if m and re.search(r"(^|[\[;])31(;|m)", m.group(1)) else 1)' "$2"
+}
+two_ready() {
+	"$PAGETTY" --config "$CFG2" slo --json >"$E2E_TMP/two.json" 2>"$E2E_TMP/two.err" </dev/null
+	python3 - "$E2E_TMP/two.json" <<'PY'
+import json, sys
+s = {s["name"]: s for s in json.load(open(sys.argv[1]))}
+assert s["raw-ratio"]["error"] is None and s["raw-ratio"]["sli"] is not None, s
+assert s["requests-availability"]["error"] is None, s
+PY
+}
+check "SLOs of slo.prometheus query the second server, Sloth's rules the first" wait_until 30 two_ready
+diag_file "$E2E_TMP/two.err"
+"$PAGETTY" --config "$CFG2" slo --json >/dev/null 2>&1 </dev/null
+assert_eq "and pagetty slo still exits 1 for the paging SLO" 1 "$?"
+
+start_tui two 160x40 "$PAGETTY" --config "$CFG2"
+assert_screen two 'pagetty' 10 "the console starts with two Prometheus servers"
+send two 3
+assert_screen two 'Signals +range 1h +pushed' 10 "the configured service's panel opens"
+assert_screen two 'code=200 .*code=500' 20 "the traffic chart's legend names each series by its labels"
+assert_screen two 'errors +10(\.0)?% +min .* threshold 5%' 10 "the errors chart shows the service's threshold"
+# The current value (10%) is over it: drawn red (SGR 31).
+check "the current value over the threshold is red" value_is_red two '10(\.0)?%'
+stop_pid "$PROM2_PID"
+send two 2
+send two R
+assert_row two 'raw-ratio' 'STALE .*(refused|connect)' 30 "with the second server down its SLO shows STALE"
+assert_row two 'requests-availability' 'PAGE' 5 "the SLO on the first server is not STALE"
+assert_screen_lacks two 'requests-availability.*STALE' "the rows from the first server are not marked"
+send two 3
+assert_screen two 'traffic .*STALE' 30 "the service's charts on the second server show STALE"
+send two 1
+send two q
+assert_exit two 0 10 "q quits"
 
 # ---- the SLO view
-start_tui slo 160x40 "$PAGETTY" --config "$CFG"
+start_tui slo 160x40 "$PAGETTY" --config "$CFG" "${EXTRA[@]}"
 assert_screen slo 'pagetty' 10 "the console starts with only a Prometheus configured"
 send slo 2
 assert_row slo 'requests-availability' 'PAGE' 15 "the SLO view shows the burning SLO with state PAGE"

@@ -1,6 +1,7 @@
 /* test_chart_model.c: the pure chart math (tui/chart_model.c): value
  * ranges, plotting into dot cells and joining points, glyphs per mode,
- * value and time-axis labels. */
+ * value and time-axis labels; several series (range over all, each plotted
+ * on its own, roles and glyphs that tell them apart), stats and thresholds. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -214,6 +215,121 @@ static void test_ago_table(void **state)
 	}
 }
 
+/* Three series: the range covers all of them, each plots its own dots,
+ * the first keeps the chart's role and the others get distinct ones. */
+static void test_series(void **state)
+{
+	double t[3] = { 0, 5, 10 }, a[3] = { 1, 1, 1 }, b[3] = { 3, 3, 3 }, c3[3] = { 2, NAN, 8 };
+	struct tui_chart_series s[3] = {
+		{ t, a, 3, "code=200" }, { t, b, 3, "code=500" }, { t, c3, 3, "code=503" },
+	};
+	struct tui_chart c = { .series = s, .n_series = 3, .n_more = 2, .t0 = 0, .t1 = 10,
+	                       .role = TUI_INFO };
+	struct tui_chart one = { .t = t, .v = a, .n = 3, .t0 = 0, .t1 = 10 };
+	struct tui_chart_series got;
+	unsigned char cells[3][4 * 4];
+	double lo, hi, cur, mn, mx;
+	size_t i, j, k;
+
+	(void)state;
+	assert_int_equal(tui_chart_nseries(&c), 3);
+	assert_int_equal(tui_chart_nseries(&one), 1);
+	got = tui_chart_series_at(&one, 0);
+	assert_ptr_equal(got.v, a);
+	assert_null(got.label);
+	assert_null(tui_chart_series_at(&one, 1).v);
+	got = tui_chart_series_at(&c, 2);
+	assert_ptr_equal(got.v, c3);
+	assert_string_equal(got.label, "code=503");
+
+	/* The range spans every series: 1..8, from 0 since it is near 0. */
+	assert_true(tui_chart_range(&c, &lo, &hi));
+	assert_true(lo == 0 && hi == 8);
+	/* Each series alone: a flat line at its own height (rows from the top). */
+	for (i = 0; i < 2; i++) {
+		size_t row_of = (size_t)-1;
+
+		assert_int_equal(tui_chart_plot_series(&c, i, 0, 4, 4, 4, 1, 1, cells[i]), 3);
+		for (j = 0; j < 16; j++)
+			if (cells[i][j])
+				row_of = j / 4;
+		assert_int_equal(row_of, i == 0 ? 2 : 1); /* 1 and 3 of 0..4 */
+		for (k = 0; k < 4; k++)
+			assert_int_not_equal(cells[i][row_of * 4 + k], 0);
+	}
+	/* The NaN breaks the third series' line: only its two ends are drawn. */
+	assert_int_equal(tui_chart_plot_series(&c, 2, 0, 8, 4, 4, 1, 1, cells[2]), 2);
+	assert_int_equal(tui_chart_plot(&c, 0, 4, 4, 4, 1, 1, cells[1]), 3);
+	assert_memory_equal(cells[0], cells[1], sizeof cells[0]);
+	/* Series beyond the cap are not drawn. */
+	c.n_series = 6;
+	assert_int_equal(tui_chart_nseries(&c), TUI_CHART_SERIES_MAX);
+	c.n_series = 3;
+
+	/* Roles: the chart's for the first, then distinct ones, never repeated. */
+	assert_int_equal(tui_chart_series_role(&c, 0), TUI_INFO);
+	for (i = 1; i < TUI_CHART_SERIES_MAX; i++) {
+		assert_int_not_equal(tui_chart_series_role(&c, i), TUI_INFO);
+		assert_int_not_equal(tui_chart_series_role(&c, i), TUI_NORMAL);
+		for (j = 0; j < i; j++)
+			assert_int_not_equal(tui_chart_series_role(&c, i), tui_chart_series_role(&c, j));
+	}
+
+	/* Stats per series: the last finite value and min/max. */
+	tui_chart_stats(&c, 2, &cur, &mn, &mx);
+	assert_true(cur == 8 && mn == 2 && mx == 8);
+	tui_chart_stats(&c, 3, &cur, &mn, &mx);
+	assert_true(isnan(cur) && isnan(mn) && isnan(mx));
+}
+
+/* Series glyphs: with colours in braille/block every series draws dots;
+ * in ASCII (or with no colours) series after the first get their own mark,
+ * distinct from each other and from the first series' glyphs. */
+static void test_series_glyphs(void **state)
+{
+	static const char first[] = " `-'.::|";
+	char buf[8], buf2[8];
+	size_t i, j;
+
+	(void)state;
+	assert_string_equal(tui_chart_series_glyph(TUI_CHART_BRAILLE, 2, false, 0x01, buf), "\xe2\xa0\x81");
+	assert_string_equal(tui_chart_series_glyph(TUI_CHART_BRAILLE, 0, true, 0x01, buf), "\xe2\xa0\x81");
+	assert_string_equal(tui_chart_series_glyph(TUI_CHART_ASCII, 0, false, 0x04, buf), ".");
+	for (i = 1; i < TUI_CHART_SERIES_MAX; i++) {
+		const char *g = tui_chart_series_glyph(TUI_CHART_ASCII, i, false, 0x04, buf);
+
+		assert_int_equal(strlen(g), 1);
+		assert_null(strchr(first, g[0]));
+		assert_string_equal(tui_chart_series_glyph(TUI_CHART_BRAILLE, i, true, 0x01, buf2), g);
+		assert_string_equal(tui_chart_series_glyph(TUI_CHART_ASCII, i, false, 0, buf2), " ");
+		for (j = 1; j < i; j++)
+			assert_string_not_equal(tui_chart_series_glyph(TUI_CHART_ASCII, j, false, 1, buf2), g);
+		/* The legend shows the same mark. */
+		assert_string_equal(tui_chart_series_mark(TUI_CHART_ASCII, i, false, buf2), g);
+	}
+	assert_string_equal(tui_chart_series_mark(TUI_CHART_ASCII, 0, false, buf), "-");
+	assert_string_equal(tui_chart_series_mark(TUI_CHART_BRAILLE, 1, false, buf), "\xe2\xa3\xbf");
+	assert_string_equal(tui_chart_series_mark(TUI_CHART_BLOCK, 0, false, buf), "\xe2\x96\x88");
+}
+
+/* Over the threshold: strictly above it, and only with a threshold set. */
+static void test_over(void **state)
+{
+	struct tui_chart c = { .has_threshold = true, .threshold = 0.5 };
+
+	(void)state;
+	assert_true(tui_chart_over(&c, 0.51));
+	assert_false(tui_chart_over(&c, 0.5));
+	assert_false(tui_chart_over(&c, 0.2));
+	assert_false(tui_chart_over(&c, NAN));
+	assert_true(tui_chart_over(&c, INFINITY));
+	c.has_threshold = false;
+	assert_false(tui_chart_over(&c, 9));
+	c.has_threshold = true;
+	c.threshold = NAN;
+	assert_false(tui_chart_over(&c, 9));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +342,9 @@ int main(void)
 		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_fmt_table),
 		cmocka_unit_test(test_ago_table),
+		cmocka_unit_test(test_series),
+		cmocka_unit_test(test_series_glyphs),
+		cmocka_unit_test(test_over),
 	};
 
 	return cmocka_run_group_tests_name("chart_model", tests, NULL, NULL);

@@ -106,6 +106,31 @@ static void check_userinfo_name(const struct config *c)
 	assert_string_equal(c->am[0].urls[0], "https://u@am:9093");
 }
 
+/* Two Prometheus servers: SLOs and each service say which one they query
+ * (the reference may come before the list); thresholds per signal. */
+static void check_two_proms(const struct config *c)
+{
+	const struct signal_cfg *g;
+
+	assert_int_equal(c->n_prom, 2);
+	assert_string_equal(c->slo_prometheus, "thanos");
+	assert_int_equal(c->n_signals, 2);
+	g = &c->signals[0];
+	assert_string_equal(g->service, "checkout");
+	assert_string_equal(g->prometheus, "edge");
+	assert_true(g->thresholds[SIGNAL_LATENCY].set);
+	assert_true(g->thresholds[SIGNAL_LATENCY].value == 0.5);
+	assert_false(g->thresholds[SIGNAL_TRAFFIC].set);
+	assert_true(g->thresholds[SIGNAL_ERRORS].set);
+	assert_true(g->thresholds[SIGNAL_ERRORS].value == 0.01);
+	assert_true(g->thresholds[SIGNAL_SATURATION].set);
+	assert_true(g->thresholds[SIGNAL_SATURATION].value == 8e-1);
+	g = &c->signals[1];
+	assert_null(g->prometheus);
+	for (int k = 0; k < SIGNAL_COUNT; k++)
+		assert_false(g->thresholds[k].set);
+}
+
 static const struct {
 	const char *yaml;
 	void (*check)(const struct config *c);
@@ -146,6 +171,18 @@ static const struct {
 	  "    path_prefix: /select/0/prometheus/\n", check_prefix_none },
 	{ "refresh: 30\nexec:\n  output_limit: 1MB\nalertmanagers: []\nsignals:\n", check_bare_refresh },
 	{ "alertmanagers:\n  - url: https://u@am:9093/\n", check_userinfo_name },
+	{ "slo: {files: [], prometheus: thanos}\n"
+	  "signals:\n"
+	  "  - service: checkout\n"
+	  "    prometheus: edge\n"
+	  "    latency: x\n"
+	  "    thresholds: {latency: 0.5, errors: 1e-2, saturation: '8e-1'}\n"
+	  "  - service: db\n"
+	  "    traffic: y\n"
+	  "    thresholds: {}\n"
+	  "prometheus:\n"
+	  "  - {name: thanos, url: http://thanos:9090}\n"
+	  "  - {name: edge, url: http://edge:9090}\n", check_two_proms },
 };
 
 static void test_good(void **state)
@@ -229,6 +266,21 @@ static const struct {
 	{ "runbooks: [a]\n", "t.yaml:1:11: runbooks: expected a mapping" },
 	{ "slo: {files: [[a]]}\n", "t.yaml:1:15: slo.files[0]: expected a string" },
 	{ "signals: {a: b}\n", "t.yaml:1:10: signals: expected a list" },
+	{ "signals:\n  - service: a\n    prometheus: edge\n"
+	  "prometheus: [{name: thanos, url: http://t}]\n",
+	  "t.yaml:3:17: signals[0].prometheus: no prometheus named \"edge\" (configured: thanos)" },
+	{ "slo: {prometheus: \"a\\x1bb\"}\n",
+	  "t.yaml:1:19: slo.prometheus: control characters are not allowed" },
+	{ "slo: {prometheus: edge}\n",
+	  "t.yaml:1:19: slo.prometheus: no prometheus named \"edge\" (none configured)" },
+	{ "signals:\n  - {service: a, thresholds: {latency: fast}}\n",
+	  "t.yaml:2:40: signals[0].thresholds.latency: expected a number" },
+	{ "signals:\n  - {service: a, thresholds: {errors: .nan}}\n",
+	  "t.yaml:2:39: signals[0].thresholds.errors: expected a number" },
+	{ "signals:\n  - {service: a, thresholds: {errors: [1]}}\n",
+	  "t.yaml:2:39: signals[0].thresholds.errors: expected a number" },
+	{ "signals:\n  - {service: a, thresholds: 1}\n",
+	  "t.yaml:2:30: signals[0].thresholds: expected a mapping" },
 	{ "exec: {timeout: 0s}\n", "t.yaml:1:17: exec.timeout: must be at least" },
 	{ "exec: {output_limit: 1XB}\n", "t.yaml:1:22: exec.output_limit: invalid size \"1XB\"" },
 	{ "exec: {output_limit: 0}\n", "t.yaml:1:22: exec.output_limit: must be between" },
@@ -297,6 +349,8 @@ static const struct {
 	{ "prometheus:\n  - url: http://a\n    auth: {basic: {username: u, password: pw, password_env: P}}\n", 1,
 	  "t.yaml:3:33: prometheus[0].auth.basic: password: literal secrets are not read; "
 	  "use password_env or password_file" },
+	{ "signals:\n  - {service: a, errors: x, thresholds: {errors: 0.1, latency: 1}}\n", 1,
+	  "t.yaml:2:5: signals[0]: thresholds.latency: no latency query to draw it on" },
 	{ "alertmanagers:\n  - url: http://a\n    headers: {Authorization: Bearer s3cr3t}\n", 1,
 	  "t.yaml:3:15: alertmanagers[0].headers: Authorization: literal secrets are not read; "
 	  "use auth: bearer_token_env or bearer_token_file" },
@@ -515,9 +569,17 @@ static void test_example(void **state)
 	assert_int_equal(c.am[0].n_urls, 3);
 	assert_string_equal(c.am[0].http.bearer_token_env, "AM_TOKEN");
 	assert_string_equal(c.am[1].name, "am.staging.example.net:9093");
-	assert_int_equal(c.n_prom, 1);
+	assert_int_equal(c.n_prom, 2);
 	assert_string_equal(c.prom[0].http.basic_password_env, "THANOS_PASSWORD");
 	assert_null(c.prom[0].http.path_prefix);
+	assert_string_equal(c.prom[1].name, "edge");
+	assert_string_equal(c.slo_prometheus, "thanos");
+	assert_int_equal(c.n_signals, 1);
+	assert_string_equal(c.signals[0].prometheus, "edge");
+	assert_true(c.signals[0].thresholds[SIGNAL_LATENCY].set);
+	assert_true(c.signals[0].thresholds[SIGNAL_LATENCY].value == 0.5);
+	assert_true(c.signals[0].thresholds[SIGNAL_ERRORS].value == 0.01);
+	assert_false(c.signals[0].thresholds[SIGNAL_TRAFFIC].set);
 	assert_int_equal(c.n_runbook_dirs, 2);
 	assert_string_equal(c.runbook_dirs[0], "/home/test/runbooks");
 	assert_string_equal(c.runbook_base_url, "https://git.example.net/raw/runbooks/main/");
@@ -723,6 +785,18 @@ static void test_add(void **state)
 	config_add_runbook_dir(&c, "");
 	assert_int_equal(c.n_runbook_dirs, 2);
 	assert_string_equal(c.runbook_dirs[0], "/home/test/rb");
+	config_free(&c);
+
+	/* --slo adds to the file's slo.files rather than replacing them. */
+	assert_int_equal(parse(&c, "slo: {files: [/srv/slo/*.yaml]}\n", err), 0);
+	config_add_slo_file(&c, "~/checkout.yml");
+	config_add_slo_file(&c, "");
+	config_add_slo_file(&c, NULL);
+	config_add_slo_file(&c, "/tmp/b.yml");
+	assert_int_equal(c.n_slo_files, 3);
+	assert_string_equal(c.slo_files[0], "/srv/slo/*.yaml");
+	assert_string_equal(c.slo_files[1], "/home/test/checkout.yml");
+	assert_string_equal(c.slo_files[2], "/tmp/b.yml");
 	config_free(&c);
 }
 

@@ -336,6 +336,59 @@ static void test_quote(void **state)
 	}
 }
 
+/* Legend labels: only what differs among the series shown, sanitized and
+ * cut; "" for a single series or when nothing differs. */
+static void test_series_label(void **state)
+{
+	static const char body[] =
+		"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+		"{\"metric\":{\"__name__\":\"http_requests\",\"job\":\"api\",\"code\":\"200\"},"
+		"\"values\":[[1,\"1\"]]},"
+		"{\"metric\":{\"__name__\":\"http_requests\",\"job\":\"api\",\"code\":\"500\","
+		"\"path\":\"/pay\\u001b[31m\"},\"values\":[[1,\"2\"]]},"
+		"{\"metric\":{\"__name__\":\"http_errors\",\"job\":\"api\",\"code\":\"500\"},"
+		"\"values\":[[1,\"3\"]]},"
+		"{\"metric\":{\"__name__\":\"http_requests\",\"job\":\"api\",\"code\":\"200\"},"
+		"\"values\":[[1,\"4\"]]}]}}";
+	struct promql_result r;
+	char err[ERR_MAX], *l;
+
+	(void)state;
+	assert_int_equal(promql_decode(body, strlen(body), 200, &r, err), 0);
+	assert_int_equal(r.n_series, 4);
+	l = promql_series_label(&r, 0, 3, 0);
+	assert_string_equal(l, "http_requests,code=200");
+	free(l);
+	/* The escape in a label value is made visible, never passed through. */
+	l = promql_series_label(&r, 1, 3, 0);
+	assert_string_equal(l, "http_requests,code=500,path=/pay\\e[31m");
+	free(l);
+	l = promql_series_label(&r, 2, 3, 0);
+	assert_string_equal(l, "http_errors,code=500");
+	free(l);
+	/* Among the first two only code (and path) differ. */
+	l = promql_series_label(&r, 0, 2, 0);
+	assert_string_equal(l, "code=200");
+	free(l);
+	/* Cut to max_bytes with an ellipsis. */
+	l = promql_series_label(&r, 1, 3, 16);
+	assert_true(strlen(l) <= 16);
+	assert_non_null(strstr(l, "\xe2\x80\xa6"));
+	assert_true(strncmp(l, "http_req", 8) == 0);
+	free(l);
+	/* One series, out of range, more than there are. */
+	l = promql_series_label(&r, 0, 1, 0);
+	assert_string_equal(l, "");
+	free(l);
+	l = promql_series_label(&r, 5, 4, 0);
+	assert_string_equal(l, "");
+	free(l);
+	l = promql_series_label(&r, 3, 99, 0);
+	assert_string_equal(l, "http_requests,code=200");
+	free(l);
+	promql_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_parse_value),
 		cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_series_label),
 	};
 
 	return cmocka_run_group_tests_name("promql", tests, NULL, NULL);
