@@ -29,6 +29,7 @@ static const struct lint_rule_info lint_rules[] = {
 	{ "section-escalation", LINT_ERROR, "an escalation section with items" },
 	{ "triage-order", LINT_ERROR, "triage comes before mitigation" },
 	{ "step-runnable", LINT_WARNING, "each triage and mitigation step has a runnable block" },
+	{ "step-one-block", LINT_WARNING, "a step has at most one runnable block (x runs the first)" },
 	{ "mitigation-tag", LINT_WARNING, "each mitigation is tagged [reversible], [risky] or [irreversible]" },
 	{ "mitigation-order", LINT_WARNING, "mitigations are written in reversibility order" },
 	{ "rollback", LINT_ERROR, "risky and irreversible mitigations have a Rollback: line or say \"no rollback\"" },
@@ -305,7 +306,16 @@ static void lint_steps(struct lint_ctx *c, const struct rb_section *s, const cha
 	for (i = 0; i < s->n_steps; i++) {
 		const struct rb_step *st = &s->steps[i];
 		bool runnable = lint_step_runnable(st);
+		size_t b, n = 0;
 
+		for (b = 0; b < st->n_blocks; b++)
+			n += st->blocks[b].runnable;
+		if (n > 1) {
+			q = lint_step_quote(st);
+			lf(c->r, file, st->line, "step-one-block", "%s step \"%s\" has %zu runnable "
+			   "blocks; the walker runs only the first: make each its own step", kind, q, n);
+			free(q);
+		}
 		any |= runnable;
 		if (!items || runnable || st->ordinal < 0)
 			continue;

@@ -126,6 +126,8 @@ static void test_rules_table(void **state)
 		{ "triage-order", H1 MEANING MITIG TRIAGE ESC },
 		{ "step-runnable", H1 MEANING TRIAGE "2. Look at the dashboard\n\n" MITIG ESC },
 		{ "step-runnable", H1 MEANING "## Diagnosis\nLook at the graphs.\n\n" MITIG ESC },
+		{ "step-one-block", H1 MEANING "## Triage\n1. Check the pods\n   ```sh\n   kubectl get pods\n   ```\n"
+		  "   ```promql\n   up\n   ```\n\n" MITIG ESC },
 		{ "mitigation-tag", H1 MEANING TRIAGE MITIG_ONE("Restart it\n   ```sh\n   systemctl restart x\n   ```") ESC },
 		{ "mitigation-order", H1 MEANING TRIAGE "## Mitigations\n"
 		  "1. [risky] Roll back\n   ```sh\n   undo\n   ```\n   Rollback: `redo`\n"
