@@ -42,10 +42,24 @@ static bool matcher_space(char c)
 /* Nested starred groups "((x)*)*..." cost regcomp O(depth^4): 64 deep
  * took 0.3 s (7 s under ASan), 16 deep takes 1 ms. */
 #define MATCHER_RE_MAX_DEPTH 16
+/* A quantifier over a group that holds a quantified group that holds ...:
+ * "((x?)+)+..." makes regcomp/regexec exponential in the nesting (6 deep
+ * took seconds). Two levels, "(a(b)?)*", is all real matchers use. */
+#define MATCHER_RE_MAX_QNEST 2
 
+/* One open group. A quantifier over something that can match the empty
+ * string ("(x|)*", "()*", "(a?)+") is refused as well: a run of them,
+ * "(x|)*(x|)*...", makes regcomp super-polynomial (32 took > 10 s), and
+ * RE2 semantics make each one the same as a simpler expression. */
 struct matcher_re_frame {
-	size_t total; /* estimated size of the group so far */
-	size_t last;  /* size of its last atom (what a quantifier repeats) */
+	size_t total;     /* estimated size of the group so far */
+	size_t last;      /* size of its last atom (what a quantifier repeats);
+	                     0 when there is none yet */
+	int qnest;        /* deepest quantifier nesting inside the group so far */
+	int last_q;       /* quantifier nesting inside its last atom */
+	bool null_before; /* the branch before the last atom can match "" */
+	bool last_null;   /* the last atom can match "" */
+	bool alt_null;    /* an earlier '|' branch can match "" */
 };
 
 static size_t matcher_sat_mul(size_t a, size_t b)
@@ -57,7 +71,7 @@ static size_t matcher_sat_mul(size_t a, size_t b)
 
 /* At p (just after '{'), a "n}", "n,}" or "n,m}" bound? Sets *rep to the
  * largest count and returns the bytes up to and including '}', or 0. */
-static size_t matcher_re_bound(const char *p, size_t *rep)
+static size_t matcher_re_bound(const char *p, size_t *rep, size_t *min)
 {
 	const char *q = p;
 	size_t n = 0, m = 0;
@@ -73,7 +87,30 @@ static size_t matcher_re_bound(const char *p, size_t *rep)
 	if (!digits || *q != '}')
 		return 0;
 	*rep = comma && m > n ? m : n;
+	if (min)
+		*min = n;
 	return (size_t)(q - p) + 1;
+}
+
+/* Start a new branch in f: at the start of a group and after '|'. */
+static void matcher_re_branch(struct matcher_re_frame *f)
+{
+	f->last = 0;
+	f->last_q = 0;
+	f->null_before = true;
+	f->last_null = true;
+}
+
+/* A new atom of estimated size size, quantifier nesting q, that can match
+ * the empty string when nullable, follows in f. */
+static void matcher_re_atom(struct matcher_re_frame *f, size_t size, int q, bool nullable)
+{
+	f->null_before = f->null_before && f->last_null;
+	f->last = size;
+	f->last_q = q;
+	f->last_null = nullable;
+	if (q > f->qnest)
+		f->qnest = q;
 }
 
 /* Rewrite the RE2 habits people bring from Alertmanager into POSIX ERE:
@@ -83,10 +120,10 @@ static size_t matcher_re_bound(const char *p, size_t *rep)
  * malloced ERE, or NULL with err. */
 static char *matcher_re_translate(const char *re, int *cflags, char err[ERR_MAX])
 {
-	struct matcher_re_frame st[MATCHER_RE_MAX_DEPTH + 1] = {{0, 0}};
+	struct matcher_re_frame st[MATCHER_RE_MAX_DEPTH + 1];
 	struct buf b = {0};
 	const char *p = re;
-	size_t d = 0, len, rep;
+	size_t d = 0, len, rep, min = 1;
 	int quant = 0; /* 1 after a repetition operator, 2 after its lazy '?' */
 	bool is_quant, stacked;
 
@@ -94,13 +131,15 @@ static char *matcher_re_translate(const char *re, int *cflags, char err[ERR_MAX]
 		*cflags |= REG_ICASE;
 		p += 4;
 	}
+	memset(st, 0, sizeof st);
+	matcher_re_branch(&st[0]);
 	buf_append(&b, "", 0);
 	while (*p) {
 		/* RE2 refuses stacked repetition ("a**", "a+*", "a{2}+") but
 		 * for one lazy '?' ("a*?"); regcomp takes O(n^4) time on
 		 * "a***...", so refuse it too. */
 		is_quant = *p == '*' || *p == '+' || *p == '?' ||
-		           (*p == '{' && st[d].last && matcher_re_bound(p + 1, &rep));
+		           (*p == '{' && st[d].last && matcher_re_bound(p + 1, &rep, &min));
 		stacked = is_quant && quant; /* a stacked {n,m}: after its size check */
 		if (!is_quant) {
 			quant = 0;
@@ -114,6 +153,20 @@ static char *matcher_re_translate(const char *re, int *cflags, char err[ERR_MAX]
 			continue;
 		} else {
 			quant = 1;
+			/* a quantifier nests one level over what its atom holds */
+			if (st[d].last_q + 1 > MATCHER_RE_MAX_QNEST) {
+				errf(err, "regex: quantified groups nested too deeply");
+				goto fail;
+			}
+			if (!stacked && st[d].last && st[d].last_null) {
+				errf(err, "regex: quantified group can match the empty string");
+				goto fail;
+			}
+			st[d].last_q++;
+			if (st[d].last_q > st[d].qnest)
+				st[d].qnest = st[d].last_q;
+			if (*p == '*' || *p == '?' || (*p == '{' && min == 0))
+				st[d].last_null = true;
 		}
 		if (*p == '\\') {
 			if (p[1] == 'd') {
@@ -129,8 +182,9 @@ static char *matcher_re_translate(const char *re, int *cflags, char err[ERR_MAX]
 			} else {
 				buf_append(&b, p, 2);
 			}
+			/* glibc's zero-width escapes match "" */
+			matcher_re_atom(&st[d], 1, 0, strchr("bB<>`'", p[1]) != NULL);
 			p += 2;
-			st[d].last = 1;
 		} else if (*p == '[') {
 			/* copy a bracket expression verbatim: "]" first is
 			 * literal, "[:alpha:]" and friends nest */
@@ -157,7 +211,7 @@ static char *matcher_re_translate(const char *re, int *cflags, char err[ERR_MAX]
 			}
 			if (*p)
 				buf_putc(&b, *p++);
-			st[d].last = 1;
+			matcher_re_atom(&st[d], 1, 0, false);
 		} else if (*p == '(') {
 			if (d == MATCHER_RE_MAX_DEPTH) {
 				errf(err, "regex nested too deeply");
@@ -167,14 +221,18 @@ static char *matcher_re_translate(const char *re, int *cflags, char err[ERR_MAX]
 				p += 2;
 			buf_putc(&b, '(');
 			p++;
-			st[++d].total = 0;
-			st[d].last = 0;
+			d++;
+			memset(&st[d], 0, sizeof st[d]);
+			matcher_re_branch(&st[d]);
 			continue;                /* nothing added yet */
 		} else if (*p == ')' && d > 0) {
 			buf_putc(&b, *p++);
 			d--;
-			st[d].last = st[d + 1].total ? st[d + 1].total : 1;
-		} else if (*p == '{' && st[d].last && (len = matcher_re_bound(p + 1, &rep))) {
+			matcher_re_atom(&st[d], st[d + 1].total ? st[d + 1].total : 1,
+			                st[d + 1].qnest,
+			                st[d + 1].alt_null ||
+			                        (st[d + 1].null_before && st[d + 1].last_null));
+		} else if (*p == '{' && st[d].last && (len = matcher_re_bound(p + 1, &rep, NULL))) {
 			buf_append(&b, p, len + 1);
 			p += len + 1;
 			/* the last atom, already counted once, now counts rep times */
@@ -208,9 +266,16 @@ static char *matcher_re_translate(const char *re, int *cflags, char err[ERR_MAX]
 				goto fail;
 			}
 			continue;
-		} else {
+		} else if (*p == '|') {
 			buf_putc(&b, *p++);
-			st[d].last = 1;
+			st[d].alt_null = st[d].alt_null || (st[d].null_before && st[d].last_null);
+			matcher_re_branch(&st[d]);
+			st[d].total++;
+			continue;
+		} else {
+			/* anchors match "" */
+			matcher_re_atom(&st[d], 1, 0, *p == '^' || *p == '$');
+			buf_putc(&b, *p++);
 		}
 		st[d].total += st[d].last;
 		if (st[d].total > MATCHER_RE_MAX_SIZE) {

@@ -167,6 +167,85 @@ static void test_regex_limits_are_fast(void **state)
 	assert_true(b.tv_sec - a.tv_sec < 2);
 }
 
+/* Quantifiers over quantified groups nest at most two deep, and nothing
+ * that can match "" is quantified: regcomp/regexec go exponential on
+ * both. Realistic Alertmanager expressions still compile and match. */
+static const struct {
+	const char *re;
+	const char *err;    /* NULL: compiles */
+	const char *yes;    /* with err NULL: a value it matches */
+	const char *no;     /* and one it does not */
+} re_nesting[] = {
+	/* "(x)*" can match "": refused at the second level already */
+	{"((((((((((((((((x)*)*)*)*)*)*)*)*)*)*)*)*)*)*)*)*", "quantified group can match the empty string", NULL, NULL},
+	{"((((((((((((((((x)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+", "quantified groups nested too deeply", NULL, NULL},
+	{"(((x)+)+)+", "quantified groups nested too deeply", NULL, NULL},
+	{"(((x)?)?)?", "quantified group can match the empty string", NULL, NULL},
+	{"((x)+)?", NULL, "xx", "y"},
+	{"(((x){2}){2}){2}", "quantified groups nested too deeply", NULL, NULL},
+	{"((((((x){1,2}){1,2}){1,2}){1,2}){1,2}){1,2}", "quantified groups nested too deeply", NULL, NULL},
+	{"(a(b(c)+)+)+", "quantified groups nested too deeply", NULL, NULL},
+	{"((xy?)+)+", "quantified groups nested too deeply", NULL, NULL},
+	{"(((x+)))+y+", NULL, "xxxyy", "y"},
+	{"(x*)*", "quantified group can match the empty string", NULL, NULL},
+	{"(x|)*", "quantified group can match the empty string", NULL, NULL},
+	{"(|x)+", "quantified group can match the empty string", NULL, NULL},
+	{"()*", "quantified group can match the empty string", NULL, NULL},
+	{"(a|b|)?", "quantified group can match the empty string", NULL, NULL},
+	{"(x{0,3})+", "quantified group can match the empty string", NULL, NULL},
+	{"(a?b*)+", "quantified group can match the empty string", NULL, NULL},
+	{"(^)*", "quantified group can match the empty string", NULL, NULL},
+	{"(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*"
+	 "(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*(x|)*",
+	 "quantified group can match the empty string", NULL, NULL},
+	{"(foo|bar)+", NULL, "foobarfoo", "foobaz"},
+	{"(a(b)?)*", NULL, "aabab", "bb"},
+	{"api-(v1|v2)-.*", NULL, "api-v2-eu", "api-v3-eu"},
+	{"(x{1,3})*", NULL, "xxxxx", "xy"},
+	{"(a|b*c)+", NULL, "acbbca", "ab"},
+	{"(-canary)?", NULL, "-canary", "-canar"},
+	{"(x|)", NULL, "", "xx"},
+	{"((a)(b)+)*", NULL, "abbab", "aab"},
+	{"(?:prod|staging)-(eu|us)-\\d+", NULL, "prod-eu-12", "prod-asia-1"},
+	{"x*?y", NULL, "xxy", "yx"},
+};
+
+static void test_regex_nesting(void **state)
+{
+	struct filter f;
+	struct labelset labels = {0};
+	char err[ERR_MAX], *in;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof re_nesting / sizeof re_nesting[0]; i++) {
+		in = xasprintf("a=~\"%s\"", re_nesting[i].re);
+		err[0] = '\0';
+		rc = matchers_parse(in, &f, err);
+		if (re_nesting[i].err) {
+			if (rc != -1)
+				fail_msg("\"%s\": compiled, want \"%s\"", in, re_nesting[i].err);
+			if (!strstr(err, re_nesting[i].err) || !strstr(err, "col 4: regex: "))
+				fail_msg("\"%s\": error \"%s\" lacks \"%s\"", in, err,
+				         re_nesting[i].err);
+			assert_null(f.m);
+		} else {
+			if (rc != 0)
+				fail_msg("\"%s\": unexpected error: %s", in, err);
+			labelset_set(&labels, "a", re_nesting[i].yes);
+			if (!filter_match(&f, &labels, NULL))
+				fail_msg("\"%s\" misses \"%s\"", in, re_nesting[i].yes);
+			labelset_set(&labels, "a", re_nesting[i].no);
+			if (filter_match(&f, &labels, NULL))
+				fail_msg("\"%s\" matches \"%s\"", in, re_nesting[i].no);
+			filter_free(&f);
+		}
+		free(in);
+	}
+	labelset_free(&labels);
+}
+
 static void labels_fill(struct labelset *ls, const char *const *kv)
 {
 	for (; kv[0]; kv += 2)
@@ -350,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_regex_limits_are_fast),
+		cmocka_unit_test(test_regex_nesting),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_filter_parse_kind),
 		cmocka_unit_test(test_match_edges),
