@@ -177,6 +177,108 @@ static inline size_t fuzz_width(const char *s, size_t n)
 	return w;
 }
 
+static inline int fuzz_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Read the PromQL "..." or '...' literal q[0..n) (Go strconv.Unquote rules: \a \b
+ * \f \n \r \t \v \\ \" \xHH \NNN \uHHHH \UHHHHHHHH; no raw newline) into
+ * out (n bytes written to *outn). Returns NULL or what is wrong. */
+static inline const char *fuzz_promql_unquote(const char *q, size_t n, char *out,
+                                              size_t *outn)
+{
+	char quote = n ? q[0] : '"';
+	const unsigned char *p = (const unsigned char *)q;
+	size_t i = 1, o = 0, k;
+	uint32_t cp;
+
+	if (n < 2 || (quote != '"' && quote != '\'') || p[n - 1] != (unsigned char)quote)
+		return "not enclosed in quotes";
+	while (i < n - 1) {
+		unsigned char c = p[i];
+
+		if (c == (unsigned char)quote)
+			return "unescaped quote inside";
+		if (c == '\n' || c < 0x20 || c == 0x7f)
+			return "raw control byte inside";
+		if (c != '\\') {
+			k = fuzz_utf8_decode(p + i, n - 1 - i, &cp);
+			if (!k)
+				return "raw invalid UTF-8 inside";
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+			continue;
+		}
+		if (i + 1 >= n - 1)
+			return "escape runs into the closing quote";
+		c = p[++i];
+		switch (c) {
+		case 'a': out[o++] = '\a'; i++; continue;
+		case 'b': out[o++] = '\b'; i++; continue;
+		case 'f': out[o++] = '\f'; i++; continue;
+		case 'n': out[o++] = '\n'; i++; continue;
+		case 'r': out[o++] = '\r'; i++; continue;
+		case 't': out[o++] = '\t'; i++; continue;
+		case 'v': out[o++] = '\v'; i++; continue;
+		case '\\': out[o++] = '\\'; i++; continue;
+		case '"': out[o++] = '"'; i++; continue;
+		case '\'': out[o++] = '\''; i++; continue;
+		case 'x':
+			if (i + 2 >= n - 1 || fuzz_hexval(p[i + 1]) < 0 || fuzz_hexval(p[i + 2]) < 0)
+				return "bad \\x escape";
+			out[o++] = (char)(fuzz_hexval(p[i + 1]) * 16 + fuzz_hexval(p[i + 2]));
+			i += 3;
+			continue;
+		default:
+			/* \NNN, \u, \U are valid PromQL but promql_quote never
+			 * writes them; anything else is invalid */
+			return "unexpected escape";
+		}
+	}
+	*outn = o;
+	return NULL;
+}
+
+/* Read the POSIX shell word w[0..n) made only of single-quoted parts and
+ * backslash-escaped characters (what a quoting function must produce) into
+ * out (*outn bytes). Returns NULL, or what would make the shell see
+ * something else: an unquoted byte, an unterminated quote. */
+static inline const char *fuzz_sh_unquote(const char *w, size_t n, char *out, size_t *outn)
+{
+	size_t i = 0, o = 0;
+
+	if (n == 0)
+		return "empty word (the shell drops it)";
+	while (i < n) {
+		if (w[i] == '\'') {
+			for (i++; i < n && w[i] != '\''; i++)
+				out[o++] = w[i];
+			if (i == n)
+				return "unterminated single quote";
+			i++;
+		} else if (w[i] == '\\') {
+			if (i + 1 == n)
+				return "trailing backslash";
+			if (w[i + 1] == '\n')
+				return "backslash-newline (a line continuation)";
+			out[o++] = w[i + 1];
+			i += 2;
+		} else {
+			return "unquoted byte";
+		}
+	}
+	*outn = o;
+	return NULL;
+}
+
 /* Is the error buffer a terminated string (the parser filled it)? */
 static inline bool fuzz_err_ok(const char err[ERR_MAX])
 {
