@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/fuzz/run.sh: run the libFuzzer targets built by `make fuzz-build`.
-#   tests/fuzz/run.sh [SECONDS] [TARGET...]    (default 30 s, every target)
+#   tests/fuzz/run.sh [-j N] [SECONDS] [TARGET...]  (default 30 s, every target,
+#                                                    N targets at a time, 1)
 # For each target: first replay tests/fuzz/regressions/TARGET/* (every
 # crasher ever found; they must all pass now), then fuzz for SECONDS from
 # the seeds in tests/fuzz/corpus/TARGET/ (and the shared fixtures, when
@@ -8,17 +9,29 @@
 # A crash, leak, UB report, timeout or OOM is copied into
 # tests/fuzz/regressions/TARGET/ and makes the script exit 1. The corpus the
 # fuzzer grows and the logs stay in build-fuzz/ (not committed).
+# One line per target goes to stdout, in TARGET order whatever -j is:
+#   fuzz: T: ok, 30s, N runs, cov C, R regressions replayed
+#   fuzz: T: FAILED (...): why   (details on stderr and in build-fuzz/logs/T.log)
 set -u
 
 cd "$(dirname "$0")/../.." || exit 2
 
+jobs=1
+if [ "${1:-}" = -j ]; then
+	jobs=${2:-}
+	shift 2 || true
+elif [ "${1#-j}" != "${1:-}" ]; then
+	jobs=${1#-j}
+	shift
+fi
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-case "$secs" in
-'' | *[!0-9]*) echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2 ;;
+case "$secs$jobs" in
+'' | *[!0-9]*) echo "usage: $0 [-j N] [SECONDS] [TARGET...]" >&2; exit 2 ;;
 esac
+[ "$jobs" -ge 1 ] || jobs=1
 
-ALL=(alert silence filter duration text config runbook)
+ALL=(alert silence filter duration text config runbook promql slo rules drill timeline template)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${ALL[@]}"); fi
 
 OUT=build-fuzz
@@ -28,9 +41,9 @@ SHARED=../shared/fixtures
 # structure, small enough to keep executions fast.
 max_len() {
 	case "$1" in
-	alert | silence) echo 65536 ;;
-	config | runbook) echo 16384 ;;
-	text) echo 2048 ;;
+	alert | silence | promql) echo 65536 ;;
+	config | runbook | slo | rules | drill | timeline) echo 16384 ;;
+	text | template) echo 2048 ;;
 	filter) echo 4096 ;;
 	duration) echo 128 ;;
 	*) echo 4096 ;;
@@ -42,13 +55,15 @@ extra_seeds() {
 	case "$1" in
 	runbook) echo "$SHARED/runbooks-prometheus-operator" ;;
 	config) echo "$SHARED/sloth $SHARED/openslo $SHARED/rules-awesome-prometheus-alerts" ;;
+	slo) echo "$SHARED/sloth $SHARED/openslo" ;;
+	rules) echo "$SHARED/rules-awesome-prometheus-alerts $SHARED/sloth" ;;
 	esac
 }
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:symbolize=1:allocator_may_return_null=0:detect_stack_use_after_return=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:abort_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
-failed=()
+mkdir -p "$OUT/logs"
 
 # Keep whatever libFuzzer wrote into the artifact dir as regressions.
 keep_artifacts() {
@@ -64,18 +79,21 @@ keep_artifacts() {
 	return $kept
 }
 
-for t in "${targets[@]}"; do
-	bin=$OUT/fuzz_$t
+# Replay, then fuzz, one target. Writes its summary line to
+# $OUT/logs/T.result; returns 0 when clean.
+run_one() {
+	local t=$1 bin=$OUT/fuzz_$1 ml log art work regs f d seeds rc runs cov why
+	local res=$OUT/logs/$t.result
+
 	if [ ! -x "$bin" ]; then
-		echo "fuzz: $bin missing (run make fuzz-build)" >&2
-		failed+=("$t(missing)")
-		continue
+		echo "fuzz: $t: FAILED (missing): $bin not built (run make fuzz-build)" >"$res"
+		return 1
 	fi
 	ml=$(max_len "$t")
 	log=$OUT/logs/$t.log
 	art=$OUT/artifacts/$t
 	work=$OUT/corpus/$t
-	mkdir -p "$OUT/logs" "$art" "$work"
+	mkdir -p "$art" "$work"
 	rm -f "$art"/crash-* "$art"/leak-* "$art"/timeout-* "$art"/oom-* "$art"/slow-unit-*
 
 	# 1. regressions: each saved crasher must now run clean
@@ -85,14 +103,12 @@ for t in "${targets[@]}"; do
 			[ -f "$f" ] && regs+=("$f")
 		done
 	fi
-	if [ ${#regs[@]} -gt 0 ]; then
-		if ! "$bin" -rss_limit_mb=2048 -timeout=10 "${regs[@]}" >"$log.regress" 2>&1; then
-			echo "fuzz: $t: a regression input fails again; see $log.regress" >&2
-			tail -n 30 "$log.regress" >&2
-			failed+=("$t(regression)")
-			continue
-		fi
-		echo "fuzz: $t: ${#regs[@]} regression inputs pass"
+	if [ ${#regs[@]} -gt 0 ] &&
+		! "$bin" -rss_limit_mb=2048 -timeout=10 "${regs[@]}" >"$log.regress" 2>&1; then
+		why=$(grep -a -m 1 -E 'FUZZ_ASSERT|ERROR|runtime error|Running: ' "$log.regress")
+		echo "fuzz: $t: FAILED (regression): a saved input fails again: $why" >"$res"
+		{ echo "fuzz: $t: see $log.regress"; tail -n 30 "$log.regress"; } >&2
+		return 1
 	fi
 
 	# 2. fuzz
@@ -101,19 +117,44 @@ for t in "${targets[@]}"; do
 		[ -d "$d" ] && seeds+=("$d")
 	done
 	"$bin" -max_total_time="$secs" -rss_limit_mb=2048 -max_len="$ml" -timeout=10 \
-		-artifact_prefix="$art/" -print_final_stats=1 \
+		-report_slow_units=10 -artifact_prefix="$art/" -print_final_stats=1 \
 		"$work" "${seeds[@]}" >"$log" 2>&1
 	rc=$?
-	stats=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
-	cov=$(grep -E '^#[0-9]+.*(DONE|cov:)' "$log" | tail -n 1 | sed -E 's/.*cov: ([0-9]+).*/\1/')
-	if [ $rc -ne 0 ] || grep -aqE '^(==[0-9]+==ERROR|SUMMARY: (Address|Leak|Undefined)|.*runtime error:)' "$log"; then
-		echo "fuzz: $t: FAILED (exit $rc); see $log" >&2
-		grep -a -m 5 -E 'ERROR|runtime error|FUZZ_ASSERT|SUMMARY' "$log" >&2
+	runs=$(grep -aE '^stat::number_of_executed_units' "$log" | awk '{print $2}')
+	cov=$(grep -aE '^#[0-9]+.*cov:' "$log" | tail -n 1 | sed -E 's/.*cov: ([0-9]+).*/\1/')
+	if [ $rc -ne 0 ] || ls "$art"/slow-unit-* >/dev/null 2>&1 ||
+		grep -aqE '^(==[0-9]+==ERROR|SUMMARY: (Address|Leak|Undefined)|.*runtime error:)' "$log"; then
+		why=$(grep -a -m 1 -E 'FUZZ_ASSERT|==ERROR|runtime error|Slowest unit' "$log")
+		echo "fuzz: $t: FAILED (exit $rc): ${why:-see $log}" >"$res"
+		{ echo "fuzz: $t: see $log"; grep -a -m 5 -E 'ERROR|runtime error|FUZZ_ASSERT|SUMMARY|Slowest' "$log"; } >&2
 		keep_artifacts "$t" "$art"
-		failed+=("$t")
-	else
-		echo "fuzz: $t: ok, ${secs}s, ${stats:-?} runs, cov ${cov:-?}"
+		return 1
 	fi
+	echo "fuzz: $t: ok, ${secs}s, ${runs:-?} runs, cov ${cov:-?}, ${#regs[@]} regressions replayed" >"$res"
+	return 0
+}
+
+# At most $jobs targets at a time; results printed in target order.
+running=0
+for t in "${targets[@]}"; do
+	rm -f "$OUT/logs/$t.result"
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	run_one "$t" &
+	running=$((running + 1))
+done
+wait
+
+failed=()
+for t in "${targets[@]}"; do
+	if [ -s "$OUT/logs/$t.result" ]; then
+		cat "$OUT/logs/$t.result"
+	else
+		echo "fuzz: $t: FAILED (no result)"
+	fi
+	grep -q ": ok, " "$OUT/logs/$t.result" 2>/dev/null || failed+=("$t")
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
