@@ -1,7 +1,8 @@
 # pagetty: one Makefile, pkg-config for every library, one source list.
 #   make            build ./pagetty
 #   make run        install missing build deps, build, start the demo
-#   make test       install what tests need, build, run every suite
+#   make test       install what tests need, build, run every suite (unit,
+#                   e2e, the ASan+UBSan phase, then every fuzz target 30 s)
 #   make asan       build with AddressSanitizer + UBSan into build-asan/
 #   make test-asan  build-asan, then the unit, console, hostile and walker
 #                   suites under ASan+UBSan (make test runs them too)
@@ -101,7 +102,8 @@ clean:
 
 # ---- fuzz: libFuzzer targets (tests/fuzz/fuzz_*.c), one per parser ----------
 #   make fuzz-build   build them with clang, ASan+UBSan, into build-fuzz/
-#   make fuzz         build, then tests/fuzz/run.sh 60 (each target 60 s)
+#   make fuzz         build, then tests/fuzz/run.sh -j2 60 (each target 60 s,
+#                     two at a time); make test runs them 30 s each (tests/run)
 # The parsers (core/) are compiled again with the same sanitizers and
 # coverage instrumentation into build-fuzz/, so build/ and `make test` are
 # untouched.
@@ -136,7 +138,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
-	tests/fuzz/run.sh 60
+	tests/fuzz/run.sh -j 2 60
 
 fuzz-clean:
 	rm -rf $(FUZZ_BUILD)

@@ -132,6 +132,50 @@ for logdir, variant in LOGDIRS:
             name, kind, variant or "normal", p, f, result(f == 0), when(log)))
 body.append("")
 
+# The fuzz phase of tests/run: one row per libFuzzer target.
+FUZZ_TAP = re.compile(r"^fuzz (\S+): (.*)$")
+
+
+def fuzz_about(target):
+    """The first sentence of a fuzz target's leading comment."""
+    try:
+        text = open(os.path.join("tests/fuzz", "fuzz_%s.c" % target), encoding="utf-8").read()
+    except OSError:
+        return ""
+    m = re.match(r"/\*(.*?)\*/", text, re.S)
+    if not m:
+        return ""
+    s = " ".join(l.strip().lstrip("*").strip() for l in m.group(1).splitlines())
+    s = re.sub(r"^fuzz_\S+:\s*(libFuzzer target for\s*)?", "", s.strip())
+    return s.split(". ")[0].rstrip(".")
+
+
+body.append("## Fuzzing (libFuzzer, ASan+UBSan)\n")
+body.append("Each target replays every crasher kept in `tests/fuzz/regressions/`, then")
+body.append("fuzzes from its seeds; a crash, leak, UB report, timeout, slow unit or a")
+body.append("broken property assertion (FUZZ_ASSERT) fails it.\n")
+flog = "build/test-logs/fuzz.log"
+if not os.path.exists(flog):
+    body.append("not run (no %s)\n" % flog)
+else:
+    d = when(flog)
+    rows = tap(flog)
+    body.append("| target | parser | run | result | date |")
+    body.append("|---|---|---|---|---|")
+    for ok, text in rows:
+        m = FUZZ_TAP.match(text)
+        target, run = (m.group(1), m.group(2)) if m else ("?", text)
+        if ok:
+            total_p += 1
+        else:
+            total_f += 1
+        body.append("| %s | %s | %s | %s | %s |" % (
+            cell(target), cell(fuzz_about(target)), cell(run), result(ok), d))
+    if not rows:
+        body.append("| - | (no TAP line in the log) | | **FAIL** | %s |" % d)
+        total_f += 1
+    body.append("")
+
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 head = [
     "# pagetty reliability: faults, hostile input and signals tried",

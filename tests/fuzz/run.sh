@@ -9,9 +9,10 @@
 # A crash, leak, UB report, timeout or OOM is copied into
 # tests/fuzz/regressions/TARGET/ and makes the script exit 1. The corpus the
 # fuzzer grows and the logs stay in build-fuzz/ (not committed).
-# One line per target goes to stdout, in TARGET order whatever -j is:
-#   fuzz: T: ok, 30s, N runs, cov C, R regressions replayed
-#   fuzz: T: FAILED (...): why   (details on stderr and in build-fuzz/logs/T.log)
+# One TAP line per target goes to stdout, in TARGET order whatever -j is
+# (tests/run counts them):
+#   ok - fuzz T: 30 s, N runs, cov C, R regressions replayed
+#   not ok - fuzz T: why   (details on stderr and in build-fuzz/logs/T.log)
 set -u
 
 cd "$(dirname "$0")/../.." || exit 2
@@ -86,7 +87,7 @@ run_one() {
 	local res=$OUT/logs/$t.result
 
 	if [ ! -x "$bin" ]; then
-		echo "fuzz: $t: FAILED (missing): $bin not built (run make fuzz-build)" >"$res"
+		echo "not ok - fuzz $t: $bin not built (run make fuzz-build)" >"$res"
 		return 1
 	fi
 	ml=$(max_len "$t")
@@ -106,7 +107,7 @@ run_one() {
 	if [ ${#regs[@]} -gt 0 ] &&
 		! "$bin" -rss_limit_mb=2048 -timeout=10 "${regs[@]}" >"$log.regress" 2>&1; then
 		why=$(grep -a -m 1 -E 'FUZZ_ASSERT|ERROR|runtime error|Running: ' "$log.regress")
-		echo "fuzz: $t: FAILED (regression): a saved input fails again: $why" >"$res"
+		echo "not ok - fuzz $t: a saved regression input fails again: $why" >"$res"
 		{ echo "fuzz: $t: see $log.regress"; tail -n 30 "$log.regress"; } >&2
 		return 1
 	fi
@@ -125,12 +126,12 @@ run_one() {
 	if [ $rc -ne 0 ] || ls "$art"/slow-unit-* >/dev/null 2>&1 ||
 		grep -aqE '^(==[0-9]+==ERROR|SUMMARY: (Address|Leak|Undefined)|.*runtime error:)' "$log"; then
 		why=$(grep -a -m 1 -E 'FUZZ_ASSERT|==ERROR|runtime error|Slowest unit' "$log")
-		echo "fuzz: $t: FAILED (exit $rc): ${why:-see $log}" >"$res"
+		echo "not ok - fuzz $t: exit $rc after ${runs:-?} runs: ${why:-see $log}" >"$res"
 		{ echo "fuzz: $t: see $log"; grep -a -m 5 -E 'ERROR|runtime error|FUZZ_ASSERT|SUMMARY|Slowest' "$log"; } >&2
 		keep_artifacts "$t" "$art"
 		return 1
 	fi
-	echo "fuzz: $t: ok, ${secs}s, ${runs:-?} runs, cov ${cov:-?}, ${#regs[@]} regressions replayed" >"$res"
+	echo "ok - fuzz $t: $secs s, ${runs:-?} runs, cov ${cov:-?}, ${#regs[@]} regressions replayed" >"$res"
 	return 0
 }
 
@@ -152,9 +153,9 @@ for t in "${targets[@]}"; do
 	if [ -s "$OUT/logs/$t.result" ]; then
 		cat "$OUT/logs/$t.result"
 	else
-		echo "fuzz: $t: FAILED (no result)"
+		echo "not ok - fuzz $t: no result (the runner died)"
 	fi
-	grep -q ": ok, " "$OUT/logs/$t.result" 2>/dev/null || failed+=("$t")
+	grep -q "^ok - " "$OUT/logs/$t.result" 2>/dev/null || failed+=("$t")
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
