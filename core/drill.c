@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "duration.h"
+#include "matcher.h"
 
 #define DRILL_READ_MAX (4u << 20)
 
@@ -123,13 +124,11 @@ static int dp_num(struct dp *p, const yaml_node_t *n, const char *what, double l
 static int dp_regex(struct dp *p, const yaml_node_t *n, const char *what, const char *pat,
                     regex_t *re)
 {
-	char msg[128];
-	int rc = regcomp(re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	char msg[ERR_MAX];
 
-	if (rc != 0) {
-		regerror(rc, re, msg, sizeof msg); /* a failed regcomp holds nothing to free */
-		return dp_err(p, n, "%s: bad regex: %s", what, msg);
-	}
+	/* the filter's limits: a scenario cannot hang regcomp either */
+	if (matcher_regcomp_search(re, pat, REG_ICASE, msg) < 0)
+		return dp_err(p, n, "%s: %s", what, msg); /* nothing to free */
 	return 0;
 }
 
@@ -359,13 +358,10 @@ static int dp_canned(struct dp *p, const yaml_node_t *n, struct drill_canned *c)
 	if (!c->command || !*c->command)
 		return dp_err(p, n, "canned: command is required");
 	if (match == DRILL_MATCH_REGEX) {
-		char msg[128];
-		int rc = regcomp(&c->re, c->command, REG_EXTENDED | REG_NOSUB);
+		char msg[ERR_MAX];
 
-		if (rc != 0) {
-			regerror(rc, &c->re, msg, sizeof msg);
-			return dp_err(p, n, "canned: bad regex: %s", msg);
-		}
+		if (matcher_regcomp_search(&c->re, c->command, 0, msg) < 0)
+			return dp_err(p, n, "canned: %s", msg);
 	}
 	c->match = match; /* only now is there a regex to free */
 	return 0;

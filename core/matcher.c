@@ -318,6 +318,24 @@ int matcher_regcomp(regex_t *re, const char *value, char err[ERR_MAX])
 	return 0;
 }
 
+int matcher_regcomp_search(regex_t *re, const char *pattern, int extra_cflags,
+                           char err[ERR_MAX])
+{
+	int cflags = REG_EXTENDED | REG_NOSUB | extra_cflags, rc;
+	char *ere, msg[128];
+
+	ere = matcher_re_translate(pattern ? pattern : "", &cflags, err);
+	if (!ere)
+		return -1;
+	rc = regcomp(re, ere, cflags);
+	free(ere);
+	if (rc != 0) {
+		regerror(rc, re, msg, sizeof msg);
+		return errf(err, "bad regex: %s", msg);
+	}
+	return 0;
+}
+
 static int matcher_compile(struct matcher *m, char err[ERR_MAX])
 {
 	if (matcher_regcomp(&m->re, m->value, err) < 0)

@@ -51,5 +51,11 @@ const char *matcher_op_str(enum matcher_op op);
  * refusing what would make regcomp/regexec hang or eat memory (the limits
  * the filter's =~ uses). Returns 0 (regfree re later), or -1 with err. */
 int matcher_regcomp(regex_t *re, const char *value, char err[ERR_MAX]);
+/* The same limits for an unanchored search regex (drill scenarios): POSIX
+ * ERE plus the RE2 habits matcher_regcomp takes, compiled with REG_EXTENDED
+ * | REG_NOSUB | extra_cflags (e.g. REG_ICASE). Returns 0 or -1 with err
+ * ("bad regex: ..." or the limit that refused it). */
+int matcher_regcomp_search(regex_t *re, const char *pattern, int extra_cflags,
+                           char err[ERR_MAX]);
 
 #endif

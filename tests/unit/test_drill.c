@@ -255,6 +255,13 @@ static const struct {
 	{ "name: x\nalerts: [{name: A}, {name: A}]\n", "b.yaml:2:21: alert A is given twice" },
 	{ "name: x\nalerts: [{name: A}]\ncanned:\n  - {command: x, alert: \"\"}\n",
 	  "b.yaml:4:25: alert: empty" },
+	/* regexes get the filter's limits: none of these can hang regcomp */
+	{ "name: x\nalerts: [{name: A}]\ncanned:\n  - {match: regex, command: \"(x|)*(x|)*(x|)*\"}\n",
+	  "b.yaml:4:5: canned: regex: quantified group can match the empty string" },
+	{ "name: x\nalerts:\n  - name: A\n    resolve_on: {mitigation: \"((((ab?)+)+)+)+\"}\n",
+	  "b.yaml:3:5: resolve_on: regex: quantified groups nested too deeply" },
+	{ "name: x\nalerts: [{name: A}]\ninject:\n  - {on_mitigation: \"x{1,1000}{1,1000}\", fire: A}\n",
+	  "b.yaml:4:5: on_mitigation: regex repetition too large" },
 };
 
 static void test_parse_bad(void **state)
