@@ -33,8 +33,10 @@ char *slo_window_subst(const char *q, const char *window)
 				continue;
 			}
 		}
-		buf_append(&b, open, 2);
-		s = open + 2;
+		/* not a placeholder: one '{' is text, the next may open one
+		 * ("{{{.window}}" is "{" then the placeholder) */
+		buf_putc(&b, '{');
+		s = open + 1;
 	}
 	return buf_steal(&b);
 }

@@ -168,7 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	labelset_set(&a.labels, "hostile", "'; touch /tmp/pwned #\"$(id)`id`\n-rf");
 	labelset_set(&a.annotations, "summary", v);
 	/* a name that is not an identifier: mapped, and from the fuzzed value */
-	if (v[0])
+	if (v[0] && strcmp(v, "v") && strcmp(v, "alertname") && strcmp(v, "hostile"))
 		labelset_set(&a.labels, v, "x");
 
 	check_value(v, &a);

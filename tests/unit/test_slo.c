@@ -495,6 +495,10 @@ static void test_window_subst(void **state)
 		{ "no template", "1h", "no template" },
 		{ "", "1h", "" },
 		{ "{{", "1h", "{{" },
+		/* found by fuzz_slo: a third brace left the placeholder in */
+		{ "x[{{{ .window }}]", "5m", "x[{5m]" },
+		{ "{{{{.window}}}}", "1h", "{{1h}}" },
+		{ "{{{", "1h", "{{{" },
 	};
 	size_t i;
 
