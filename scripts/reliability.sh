@@ -147,7 +147,11 @@ def fuzz_about(target):
         return ""
     s = " ".join(l.strip().lstrip("*").strip() for l in m.group(1).splitlines())
     s = re.sub(r"^fuzz_\S+:\s*(libFuzzer target for\s*)?", "", s.strip())
-    return s.split(". ")[0].rstrip(".")
+    s = s.split(". ")[0].rstrip(".")
+    if len(s) > 120:  # a long first sentence: up to its first ':'
+        cut = s.find(": ", 20)
+        s = s[:cut] if cut > 0 else s[:120] + "..."
+    return s
 
 
 body.append("## Fuzzing (libFuzzer, ASan+UBSan)\n")
