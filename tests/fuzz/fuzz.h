@@ -1,7 +1,9 @@
 /* fuzz.h: helpers shared by the libFuzzer targets in tests/fuzz/: a
  * NUL-terminated copy of the input, a check that a string is what the
- * sanitizer promises (valid UTF-8, nothing a terminal would act on), and a
- * loud failure that libFuzzer records as a crash. Header-only (static) so
+ * sanitizer promises (valid UTF-8, nothing a terminal would act on),
+ * independent readers of PromQL string literals and of single-quoted POSIX
+ * shell words (to check quoting reads back as the value), and a loud
+ * failure that libFuzzer records as a crash. Header-only (static) so
  * each target stays one file that links against the library alone. */
 #ifndef PAGETTY_FUZZ_H
 #define PAGETTY_FUZZ_H
