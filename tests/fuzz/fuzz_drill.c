@@ -71,11 +71,13 @@ static void check_drill(const struct drill *d)
 
 		FUZZ_ASSERT(c->command && c->output, "canned without command/output");
 		if (c->match == DRILL_MATCH_EXACT)
-			FUZZ_ASSERT(drill_canned_find(d, c->command), "canned %zu not found", i);
+			/* found when run from the runbook of the alert it names */
+			FUZZ_ASSERT(drill_canned_find(d, c->alert, c->command), "canned %zu not found", i);
 	}
 	for (i = 0; i < d->n_injects; i++)
 		FUZZ_ASSERT(d->injects[i].target, "inject without target");
-	(void)drill_canned_find(d, "kubectl get pods");
+	(void)drill_canned_find(d, NULL, "kubectl get pods");
+	(void)drill_canned_find(d, "A", "kubectl get pods");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
