@@ -57,35 +57,79 @@ static size_t cell_width(const char *s)
 	return plain_ascii(s, &n) ? n : text_width(s);
 }
 
+/* The table goes out through one 64 KiB buffer: a stdio call per cell
+ * cost more than the cell itself (50k rows are ~8 MB). */
+struct tbl_out {
+	char buf[1 << 16];
+	size_t n;
+};
+
+static void out_flush(struct tbl_out *o)
+{
+	if (o->n)
+		fwrite(o->buf, 1, o->n, stdout);
+	o->n = 0;
+}
+
+static void out_put(struct tbl_out *o, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t k;
+
+		if (o->n == sizeof o->buf)
+			out_flush(o);
+		k = sizeof o->buf - o->n;
+		if (k > n)
+			k = n;
+		memcpy(o->buf + o->n, s, k);
+		o->n += k;
+		s += k;
+		n -= k;
+	}
+}
+
+static void out_spaces(struct tbl_out *o, size_t n)
+{
+	static const char sp[] = "                                                                ";
+
+	while (n > 0) {
+		size_t k = n < sizeof sp - 1 ? n : sizeof sp - 1;
+
+		out_put(o, sp, k);
+		n -= k;
+	}
+}
+
 /* One table cell: sanitized, cut to width, padded. */
-static void put_cell(const char *s, size_t width, bool last)
+static void put_cell(struct tbl_out *o, const char *s, size_t width, bool last)
 {
 	size_t n;
 
 	if (plain_ascii(s, &n)) {
 		/* what text_trunc(s, width, !last, true) gives, without copies */
 		if (n <= width) {
-			fwrite(s, 1, n, stdout);
+			out_put(o, s, n);
 			if (!last)
-				printf("%*s", (int)(width - n), "");
+				out_spaces(o, width - n);
 		} else if (width > 0) {
-			fwrite(s, 1, width - 1, stdout);
-			fputs("\xe2\x80\xa6", stdout); /* U+2026 */
+			out_put(o, s, width - 1);
+			out_put(o, "\xe2\x80\xa6", 3); /* U+2026 */
 		}
 	} else {
 		char *clean = text_clean(s);
 		char *cell = text_trunc(clean, width, !last, true);
 
-		fputs(cell, stdout);
+		out_put(o, cell, strlen(cell));
 		free(cell);
 		free(clean);
 	}
 	if (!last)
-		fputs("  ", stdout);
+		out_put(o, "  ", 2);
 }
 
 static void print_table(const struct alert_list *l, double now)
 {
+	struct tbl_out *o = xmalloc(sizeof *o);
 	size_t i, wname = 9, wcl = 7;
 	char age[32];
 
@@ -101,25 +145,27 @@ static void print_table(const struct alert_list *l, double now)
 		wname = 40;
 	if (wcl > 20)
 		wcl = 20;
-	put_cell("Alertname", wname, false);
-	put_cell("Severity", 8, false);
-	put_cell("State", 10, false);
-	put_cell("Age", 6, false);
-	put_cell("Cluster", wcl, false);
-	put_cell("Summary", 100, true);
-	putchar('\n');
+	put_cell(o, "Alertname", wname, false);
+	put_cell(o, "Severity", 8, false);
+	put_cell(o, "State", 10, false);
+	put_cell(o, "Age", 6, false);
+	put_cell(o, "Cluster", wcl, false);
+	put_cell(o, "Summary", 100, true);
+	out_put(o, "\n", 1);
 	for (i = 0; i < l->n; i++) {
 		const struct alert *a = l->v[i];
 
 		duration_format(a->starts > 0 ? (int64_t)((now - a->starts) * 1000) : 0, age, sizeof age);
-		put_cell(alert_name(a), wname, false);
-		put_cell(alert_severity_str(a->severity), 8, false);
-		put_cell(alert_state_str(a->state), 10, false);
-		put_cell(a->starts > 0 ? age : "-", 6, false);
-		put_cell(a->cluster ? a->cluster : "", wcl, false);
-		put_cell(alert_summary(a), 100, true);
-		putchar('\n');
+		put_cell(o, alert_name(a), wname, false);
+		put_cell(o, alert_severity_str(a->severity), 8, false);
+		put_cell(o, alert_state_str(a->state), 10, false);
+		put_cell(o, a->starts > 0 ? age : "-", 6, false);
+		put_cell(o, a->cluster ? a->cluster : "", wcl, false);
+		put_cell(o, alert_summary(a), 100, true);
+		out_put(o, "\n", 1);
 	}
+	out_flush(o);
+	free(o);
 }
 
 int cmd_alerts(struct config *cfg, bool demo, int argc, char **argv)

@@ -22,6 +22,10 @@ static const char *aj_s(const struct alert_decoder *d, const struct aj_str *s)
 	return d->scratch.data + s->off;
 }
 
+/* Is the decoded member name k exactly lit? (length first: most names
+ * differ in it, so no strcmp per candidate) */
+#define AJ_IS(d, k, lit) ((k)->len == sizeof(lit) - 1 && memcmp(aj_s(d, k), lit, sizeof(lit) - 1) == 0)
+
 /* An object of strings into kvs; *bad when it is not one. */
 static int aj_labels(struct alert_decoder *d, int depth, struct aj_kvv *kvs, bool *bad)
 {
@@ -132,22 +136,20 @@ static int aj_status(struct alert_decoder *d, int depth, bool *bad)
 	for (more = aj_open(d, '}'); more == 1; more = aj_next(d, '}')) {
 		struct aj_str k = {0};
 		size_t mark = d->scratch.len;
-		const char *name;
 
 		if (aj_key(d, &k))
 			return -1;
-		name = aj_s(d, &k);
-		if (strcmp(name, "state") == 0) {
+		if (AJ_IS(d, &k, "state")) {
 			d->scratch.len = mark;
 			if (aj_str_value(d, depth + 1, &d->state_s, &kind))
 				return -1;
 			if (kind != 's')
 				*bad = true;
-		} else if (strcmp(name, "silencedBy") == 0) {
+		} else if (AJ_IS(d, &k, "silencedBy")) {
 			d->scratch.len = mark;
 			if (aj_strv(d, depth + 1, NULL, &d->sil, bad))
 				return -1;
-		} else if (strcmp(name, "inhibitedBy") == 0) {
+		} else if (AJ_IS(d, &k, "inhibitedBy")) {
 			d->scratch.len = mark;
 			if (aj_strv(d, depth + 1, NULL, &d->inh, bad))
 				return -1;
@@ -247,8 +249,8 @@ static void aj_put_kvs(struct aj_pack *pk, const struct aj_kvv *kvs, struct labe
 	size_t i;
 
 	for (i = 0; i < kvs->n; i++) {
-		ls->v[i].name = aj_put(pk, kvs->v[i].pn, strlen(kvs->v[i].pn));
-		ls->v[i].value = aj_put(pk, kvs->v[i].pv, strlen(kvs->v[i].pv));
+		ls->v[i].name = aj_put(pk, kvs->v[i].pn, kvs->v[i].name.len);
+		ls->v[i].value = aj_put(pk, kvs->v[i].pv, kvs->v[i].value.len);
 	}
 	ls->n = ls->cap = kvs->n;
 }
@@ -258,7 +260,7 @@ static size_t aj_kvs_bytes(const struct aj_kvv *kvs)
 	size_t i, n = kvs->n * sizeof(struct kv);
 
 	for (i = 0; i < kvs->n; i++)
-		n += strlen(kvs->v[i].pn) + strlen(kvs->v[i].pv) + 2;
+		n += kvs->v[i].name.len + kvs->v[i].value.len + 2;
 	return n;
 }
 
@@ -386,39 +388,37 @@ static int aj_alert(struct alert_decoder *d, struct alert **a)
 	for (more = aj_open(d, '}'); more == 1; more = aj_next(d, '}')) {
 		struct aj_str k = {0};
 		size_t mark = d->scratch.len;
-		const char *name;
 		int rc;
 		char kind;
 
 		if (aj_key(d, &k))
 			return -1;
-		name = aj_s(d, &k);
 		d->scratch.len = mark; /* name stays readable until the next append */
-		if (strcmp(name, "labels") == 0) {
+		if (AJ_IS(d, &k, "labels")) {
 			rc = aj_labels(d, 2, &d->labels, &bad);
 			have_labels = true;
-		} else if (strcmp(name, "annotations") == 0) {
+		} else if (AJ_IS(d, &k, "annotations")) {
 			if (aj_peek(d) == 'n') {
 				d->ann.n = 0;
 				rc = aj_skip(d, 2);
 			} else {
 				rc = aj_labels(d, 2, &d->ann, &bad);
 			}
-		} else if (strcmp(name, "fingerprint") == 0) {
+		} else if (AJ_IS(d, &k, "fingerprint")) {
 			rc = aj_str_value(d, 2, &d->fp, &kind);
 			if (kind != 's')
 				bad = true;
-		} else if (strcmp(name, "startsAt") == 0) {
+		} else if (AJ_IS(d, &k, "startsAt")) {
 			rc = aj_opt(d, 2, &d->starts, &bad);
-		} else if (strcmp(name, "endsAt") == 0) {
+		} else if (AJ_IS(d, &k, "endsAt")) {
 			rc = aj_opt(d, 2, &d->ends, &bad);
-		} else if (strcmp(name, "updatedAt") == 0) {
+		} else if (AJ_IS(d, &k, "updatedAt")) {
 			rc = aj_opt(d, 2, &d->updated, &bad);
-		} else if (strcmp(name, "generatorURL") == 0) {
+		} else if (AJ_IS(d, &k, "generatorURL")) {
 			rc = aj_opt(d, 2, &d->gen, &bad);
-		} else if (strcmp(name, "receivers") == 0) {
+		} else if (AJ_IS(d, &k, "receivers")) {
 			rc = aj_strv(d, 2, "name", &d->recv, &bad);
-		} else if (strcmp(name, "status") == 0) {
+		} else if (AJ_IS(d, &k, "status")) {
 			d->state_s.set = false;
 			rc = aj_status(d, 2, &bad);
 			if (!d->state_s.set)
