@@ -74,6 +74,9 @@ struct alert_decoder;
 struct alert_decoder *alert_decoder_new(const char *buf, size_t len, const char *cluster);
 int alert_decoder_step(struct alert_decoder *d, size_t max, char err[ERR_MAX]);
 void alert_decoder_take(struct alert_decoder *d, struct alert_list *out, size_t *skipped);
+/* Bytes of the body read so far: the decoder never reads before this
+ * offset again, so the caller may release those bytes (e.g. madvise). */
+size_t alert_decoder_pos(const struct alert_decoder *d);
 void alert_decoder_free(struct alert_decoder *d);
 
 /* Encode as the JSON array `pagetty alerts --json` prints: Alertmanager v2

@@ -554,6 +554,11 @@ void alert_decoder_take(struct alert_decoder *d, struct alert_list *out, size_t 
 	d->out.n = 0;
 }
 
+size_t alert_decoder_pos(const struct alert_decoder *d)
+{
+	return d->pos;
+}
+
 void alert_decoder_free(struct alert_decoder *d)
 {
 	if (!d)

@@ -82,6 +82,7 @@ struct am_priv {
 	struct alert_decoder *dec;    /* owned or NULL: decoding peers[dec_peer].body */
 	size_t dec_peer;
 	uint64_t dec_timer;           /* next slice, 0 none */
+	size_t dec_released;          /* bytes of that body given back to the kernel */
 	struct alert_list merged;     /* owned: the peers decoded so far, deduped */
 };
 
