@@ -393,9 +393,13 @@ void tui_end(void)
 	if (!scr.up)
 		return;
 	if (scr.cur_y >= 0) {
+		leaveok(stdscr, FALSE);
 		move(scr.cur_y, scr.cur_x);
 		curs_set(1);
 	} else {
+		/* hidden: leave it where the last change put it, rather than
+		 * move it back after every small update (9 bytes a frame) */
+		leaveok(stdscr, TRUE);
 		curs_set(0);
 	}
 	wnoutrefresh(stdscr);

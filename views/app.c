@@ -78,6 +78,7 @@ void app_free(struct app *a)
 	filter_free(&a->filter);
 	free(a->filter_text);
 	free(a->group_by);
+	free(a->lat_shown);
 	free(a);
 }
 
@@ -657,6 +658,36 @@ static enum tui_role app_sev_role(enum alert_severity s)
 	}
 }
 
+/* A source's latency as the header shows it: a bucket ("<250ms"), not the
+ * last figure, so an idle refresh whose latency jitters (575 ms, then 466,
+ * then 745) leaves the header untouched and writes nothing. It moves up as
+ * soon as a request takes longer than the bucket says, and down only once
+ * one takes clearly less (under 80% of the bucket below), so what is shown
+ * is always an upper bound on the last request. */
+static const int64_t app_lat_edges[] = { 50, 100, 250, 500, 1000, 2500, 5000, 10000 };
+#define APP_LAT_N (sizeof app_lat_edges / sizeof app_lat_edges[0])
+
+static unsigned app_lat_bucket(unsigned shown, int64_t ms)
+{
+	unsigned b = 0;
+
+	while (b < APP_LAT_N && ms >= app_lat_edges[b])
+		b++;
+	if (b < shown && shown <= APP_LAT_N && ms * 5 >= app_lat_edges[shown - 1] * 4)
+		return shown; /* a little faster than the bucket below: stay */
+	return b;
+}
+
+static void app_lat_label(unsigned b, char *out, size_t n)
+{
+	int64_t e = b < APP_LAT_N ? app_lat_edges[b] : app_lat_edges[APP_LAT_N - 1];
+
+	if (e >= 1000)
+		snprintf(out, n, "%s%g%s", b < APP_LAT_N ? "<" : ">", (double)e / 1000.0, "s");
+	else
+		snprintf(out, n, "<%lldms", (long long)e);
+}
+
 /* Row 0: name, DEMO, each source's health. Row 1: counts, filter, age. */
 static void app_draw_header(struct app *a, int w)
 {
@@ -696,7 +727,13 @@ static void app_draw_header(struct app *a, int w)
 		} else if (!st->ever_ok) {
 			x += tui_putf(0, x, TUI_DIM, -1, "%s connecting%s", name, tui_ellipsis());
 		} else {
-			x += tui_putf(0, x, TUI_OK, -1, "%s ok %lldms", name, (long long)st->latency_ms);
+			char lat[32];
+
+			if (!a->lat_shown)
+				a->lat_shown = xcalloc(a->n_sources, 1);
+			a->lat_shown[i] = (unsigned char)app_lat_bucket(a->lat_shown[i], st->latency_ms);
+			app_lat_label(a->lat_shown[i], lat, sizeof lat);
+			x += tui_putf(0, x, TUI_OK, -1, "%s ok %s", name, lat);
 		}
 		free(name);
 		free(reason);

@@ -82,6 +82,7 @@ struct app {
 	char *filter_text;       /* owned or NULL: what the user typed */
 	char *group_by;          /* owned label name, or NULL: no grouping */
 	double last_update;      /* wall time of the last source update */
+	unsigned char *lat_shown;/* owned or NULL, n_sources: latency bucket in the header */
 
 	struct view **stack;     /* owned views, [0] the bottom */
 	size_t n_views, cap_views;
