@@ -133,6 +133,8 @@ static void print_table(const struct alert_list *l, double now)
 	size_t i, wname = 9, wcl = 7;
 	char age[32];
 
+	o->n = 0;
+
 	for (i = 0; i < l->n; i++) {
 		size_t w = cell_width(alert_name(l->v[i]));
 		size_t wc = cell_width(l->v[i]->cluster ? l->v[i]->cluster : "");
