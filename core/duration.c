@@ -3,6 +3,7 @@
  * byte sizes with units ("512KiB", "1MB"). Pure. */
 #include "duration.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -158,39 +159,73 @@ int duration_parse(const char *s, int64_t *ms, char err[ERR_MAX])
 	return 0;
 }
 
+/* v in decimal at p, at least two digits when pad2; returns the end. */
+static char *duration_put(char *p, unsigned long long v, bool pad2)
+{
+	char t[24];
+	int k = 0;
+
+	do {
+		t[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (pad2 && k < 2)
+		t[k++] = '0';
+	while (k)
+		*p++ = t[--k];
+	return p;
+}
+
+/* Built by hand, not with snprintf: `pagetty alerts` formats one age per
+ * row (50k rows), and snprintf cost more than the rest of the row. */
 void duration_format(int64_t ms, char *out, size_t n)
 {
-	const char *sign = "";
 	uint64_t u = (uint64_t)ms;
-	unsigned long long d, h, m, sec;
+	unsigned long long d, h, m, sec, big, small;
+	char t[64], *p = t, u1, u2;
+	size_t len;
 
 	if (!out || n == 0)
 		return;
 	if (ms < 0) {
-		sign = "-";
+		*p++ = '-';
 		u = (uint64_t)0 - u;      /* well defined even for INT64_MIN */
 	}
 	if (u == 0) {
-		snprintf(out, n, "0s");
-		return;
+		p = t;
+		*p++ = '0';
+		*p++ = 's';
+	} else if (u < 1000) {
+		p = duration_put(p, (unsigned long long)u, false);
+		*p++ = 'm';
+		*p++ = 's';
+	} else {
+		sec = (unsigned long long)(u / 1000);
+		d = sec / 86400;
+		h = sec / 3600 % 24;
+		m = sec / 60 % 60;
+		sec %= 60;
+		if (d > 0) {
+			big = d, small = h, u1 = 'd', u2 = 'h';
+		} else if (h > 0) {
+			big = h, small = m, u1 = 'h', u2 = 'm';
+		} else if (m > 0) {
+			big = m, small = sec, u1 = 'm', u2 = 's';
+		} else {
+			big = sec, small = 0, u1 = 's', u2 = 0;
+		}
+		p = duration_put(p, big, false);
+		*p++ = u1;
+		if (small && u2) {
+			p = duration_put(p, small, true);
+			*p++ = u2;
+		}
 	}
-	if (u < 1000) {
-		snprintf(out, n, "%s%llums", sign, (unsigned long long)u);
-		return;
-	}
-	sec = (unsigned long long)(u / 1000);
-	d = sec / 86400;
-	h = sec / 3600 % 24;
-	m = sec / 60 % 60;
-	sec %= 60;
-	if (d > 0)
-		snprintf(out, n, h ? "%s%llud%02lluh" : "%s%llud", sign, d, h);
-	else if (h > 0)
-		snprintf(out, n, m ? "%s%lluh%02llum" : "%s%lluh", sign, h, m);
-	else if (m > 0)
-		snprintf(out, n, sec ? "%s%llum%02llus" : "%s%llum", sign, m, sec);
-	else
-		snprintf(out, n, "%s%llus", sign, sec);
+	len = (size_t)(p - t);
+	if (len > n - 1)
+		len = n - 1;   /* cut as snprintf would */
+	memcpy(out, t, len);
+	out[len] = '\0';
 }
 
 /* Size units, matched case-insensitively; the decimal ones are SI (1 MB =
