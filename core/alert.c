@@ -272,8 +272,9 @@ const char *alert_summary(const struct alert *a)
 
 /* ---- lifetime --------------------------------------------------------- */
 
-/* A packed alert (alert_json.c) is one block; members replaced since point
- * outside it and are freed on their own. */
+/* A packed alert (alert_json.c) is one block, whose label and annotation
+ * names and common values may point into the intern pool (never freed);
+ * members replaced since point outside both and are freed on their own. */
 static bool in_block(const struct alert *a, const void *p)
 {
 	const char *b = (const char *)a;
@@ -283,7 +284,7 @@ static bool in_block(const struct alert *a, const void *p)
 
 static void packed_free_str(const struct alert *a, char *s)
 {
-	if (!in_block(a, s))
+	if (!in_block(a, s) && !alert_interned(s))
 		free(s);
 }
 

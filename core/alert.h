@@ -79,6 +79,13 @@ void alert_decoder_take(struct alert_decoder *d, struct alert_list *out, size_t 
 size_t alert_decoder_pos(const struct alert_decoder *d);
 void alert_decoder_free(struct alert_decoder *d);
 
+/* A shared, read-only copy of s (len bytes, no NUL inside), or NULL when it
+ * is too long or the (capped) pool is full. Decoded alerts point at these
+ * for names and common values (core/alert_intern.c). */
+const char *alert_intern(const char *s, size_t len);
+/* Is p inside the intern pool (so not to be freed)? */
+bool alert_interned(const void *p);
+
 /* Encode as the JSON array `pagetty alerts --json` prints: Alertmanager v2
  * shape plus "cluster" and "runbook". runbook_of may be NULL (all null);
  * it returns a borrowed string or NULL. Returns malloced text. */

@@ -244,13 +244,50 @@ static void aj_put_strv(struct aj_pack *pk, const struct alert_decoder *d,
 		dst[i] = aj_put_str(pk, d, &v->v[i]);
 }
 
+/* Values worth one shared copy (core/alert_intern.c): labels and
+ * annotations whose values repeat across many alerts. Not summary or
+ * description: those usually name the instance, so they would only fill
+ * the pool. */
+static bool aj_common_value(const char *name, bool label)
+{
+	static const char *const lv[] = {
+		"alertname", "severity", "job", "namespace", "service", "team", "cluster",
+		"env", "environment", "region", "zone", "prometheus", "container", "app",
+		"component", "tier", "priority", "owner",
+	};
+	static const char *const av[] = { "runbook_url", "runbook", "dashboard", "dashboard_url" };
+	const char *const *v = label ? lv : av;
+	size_t i, n = label ? sizeof lv / sizeof *lv : sizeof av / sizeof *av;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(name, v[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Intern every name, and the values aj_common_value picks. */
+static void aj_kvs_intern(struct aj_kvv *kvs, bool label)
+{
+	size_t i;
+
+	for (i = 0; i < kvs->n; i++) {
+		struct aj_kv *kv = &kvs->v[i];
+
+		kv->in = alert_intern(kv->pn, kv->name.len);
+		kv->iv = aj_common_value(kv->pn, label) ? alert_intern(kv->pv, kv->value.len) : NULL;
+	}
+}
+
 static void aj_put_kvs(struct aj_pack *pk, const struct aj_kvv *kvs, struct labelset *ls)
 {
 	size_t i;
 
 	for (i = 0; i < kvs->n; i++) {
-		ls->v[i].name = aj_put(pk, kvs->v[i].pn, kvs->v[i].name.len);
-		ls->v[i].value = aj_put(pk, kvs->v[i].pv, kvs->v[i].value.len);
+		const struct aj_kv *kv = &kvs->v[i];
+
+		/* interned strings are shared and never written: the cast is safe */
+		ls->v[i].name = kv->in ? (char *)kv->in : aj_put(pk, kv->pn, kv->name.len);
+		ls->v[i].value = kv->iv ? (char *)kv->iv : aj_put(pk, kv->pv, kv->value.len);
 	}
 	ls->n = ls->cap = kvs->n;
 }
@@ -260,7 +297,8 @@ static size_t aj_kvs_bytes(const struct aj_kvv *kvs)
 	size_t i, n = kvs->n * sizeof(struct kv);
 
 	for (i = 0; i < kvs->n; i++)
-		n += kvs->v[i].name.len + kvs->v[i].value.len + 2;
+		n += (kvs->v[i].in ? 0 : kvs->v[i].name.len + 1) +
+		     (kvs->v[i].iv ? 0 : kvs->v[i].value.len + 1);
 	return n;
 }
 
@@ -308,6 +346,8 @@ static struct alert *aj_pack_alert(struct alert_decoder *d)
 
 	aj_kvs_finish(d, &d->labels);
 	aj_kvs_finish(d, &d->ann);
+	aj_kvs_intern(&d->labels, true);
+	aj_kvs_intern(&d->ann, false);
 	fp = aj_s(d, &d->fp);
 	if (!*fp) { /* e.g. an alert built by hand, then encoded */
 		aj_fingerprint(&d->labels, fpbuf);

@@ -24,6 +24,7 @@ struct aj_kv {
 	struct aj_str name, value;
 	size_t ord;            /* position in the object: the last of a repeated name wins */
 	const char *pn, *pv;   /* resolved after the object is read */
+	const char *in, *iv;   /* interned copies of name and value, or NULL */
 };
 
 struct aj_kvv {
