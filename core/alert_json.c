@@ -248,7 +248,7 @@ static void aj_put_strv(struct aj_pack *pk, const struct alert_decoder *d,
  * annotations whose values repeat across many alerts. Not summary or
  * description: those usually name the instance, so they would only fill
  * the pool. */
-static bool aj_common_value(const char *name, bool label)
+static bool aj_common_value(const char *iname, bool label)
 {
 	static const char *const lv[] = {
 		"alertname", "severity", "job", "namespace", "service", "team", "cluster",
@@ -256,25 +256,44 @@ static bool aj_common_value(const char *name, bool label)
 		"component", "tier", "priority", "owner",
 	};
 	static const char *const av[] = { "runbook_url", "runbook", "dashboard", "dashboard_url" };
-	const char *const *v = label ? lv : av;
+	/* the same names, interned: compared by pointer */
+	static const char *il[sizeof lv / sizeof *lv], *ia[sizeof av / sizeof *av];
+	static bool ready;
+	const char **v = label ? il : ia;
 	size_t i, n = label ? sizeof lv / sizeof *lv : sizeof av / sizeof *av;
 
+	if (!ready) {
+		for (i = 0; i < sizeof lv / sizeof *lv; i++)
+			il[i] = alert_intern(lv[i], strlen(lv[i]));
+		for (i = 0; i < sizeof av / sizeof *av; i++)
+			ia[i] = alert_intern(av[i], strlen(av[i]));
+		ready = true;
+	}
 	for (i = 0; i < n; i++)
-		if (strcmp(name, v[i]) == 0)
+		if (iname && iname == v[i])
 			return true;
 	return false;
 }
 
 /* Intern every name, and the values aj_common_value picks. */
-static void aj_kvs_intern(struct aj_kvv *kvs, bool label)
+static void aj_kvs_intern(struct alert_decoder *d, struct aj_kvv *kvs, bool label)
 {
+	const char **memo = d->memo[label ? 0 : 1];
 	size_t i;
 
 	for (i = 0; i < kvs->n; i++) {
 		struct aj_kv *kv = &kvs->v[i];
+		const char *m = i < 16 ? memo[i] : NULL;
 
-		kv->in = alert_intern(kv->pn, kv->name.len);
-		kv->iv = aj_common_value(kv->pn, label) ? alert_intern(kv->pv, kv->value.len) : NULL;
+		/* equal bytes and m ends there: interned strings hold no NUL */
+		if (m && memcmp(m, kv->pn, kv->name.len) == 0 && m[kv->name.len] == '\0') {
+			kv->in = m;
+		} else {
+			kv->in = alert_intern(kv->pn, kv->name.len);
+			if (i < 16)
+				memo[i] = kv->in;
+		}
+		kv->iv = aj_common_value(kv->in, label) ? alert_intern(kv->pv, kv->value.len) : NULL;
 	}
 }
 
@@ -346,8 +365,8 @@ static struct alert *aj_pack_alert(struct alert_decoder *d)
 
 	aj_kvs_finish(d, &d->labels);
 	aj_kvs_finish(d, &d->ann);
-	aj_kvs_intern(&d->labels, true);
-	aj_kvs_intern(&d->ann, false);
+	aj_kvs_intern(d, &d->labels, true);
+	aj_kvs_intern(d, &d->ann, false);
 	fp = aj_s(d, &d->fp);
 	if (!*fp) { /* e.g. an alert built by hand, then encoded */
 		aj_fingerprint(&d->labels, fpbuf);

@@ -54,6 +54,9 @@ struct alert_decoder {
 	struct aj_kvv labels, ann;
 	struct aj_strv sil, inh, recv;
 	struct aj_str fp, starts, ends, updated, gen, state_s;
+	/* the interned names of the last alert's labels [0] and annotations [1],
+	 * by position: the next alert almost always has the same ones */
+	const char *memo[2][16];
 };
 
 /* ---- the scanner (core/alert_scan.c) -------------------------------------
