@@ -812,6 +812,47 @@ static void test_decoder_slices(void **state)
 	free(body);
 }
 
+/* Names and common values are one shared copy across alerts (the intern
+ * pool), other values stay in each alert; freeing frees only the latter
+ * (valgrind checks), and the shared copies read as the decoded text. */
+static void test_intern_shared(void **state)
+{
+	struct alert_list l = {0};
+	char err[ERR_MAX] = "";
+	const char *body =
+		"[{\"labels\":{\"alertname\":\"A\",\"pod\":\"p-1\",\"severity\":\"critical\"},"
+		"\"annotations\":{\"description\":\"d1\",\"runbook_url\":\"http://rb/A\"},"
+		"\"fingerprint\":\"f1\",\"status\":{\"state\":\"active\"}},"
+		"{\"labels\":{\"alertname\":\"A\",\"pod\":\"p-2\",\"severity\":\"critical\"},"
+		"\"annotations\":{\"description\":\"d2\",\"runbook_url\":\"http://rb/A\"},"
+		"\"fingerprint\":\"f2\",\"status\":{\"state\":\"active\"}}]";
+	const struct alert *a, *b;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(alert_list_from_json(body, strlen(body), "c", &l, NULL, err), 0);
+	assert_int_equal(l.n, 2);
+	a = l.v[0];
+	b = l.v[1];
+	for (i = 0; i < 3; i++) {
+		assert_ptr_equal(a->labels.v[i].name, b->labels.v[i].name); /* names shared */
+		assert_true(alert_interned(a->labels.v[i].name));
+	}
+	assert_string_equal(labelset_get(&a->labels, "severity"), "critical");
+	assert_ptr_equal(labelset_get(&a->labels, "severity"), labelset_get(&b->labels, "severity"));
+	assert_ptr_equal(labelset_get(&a->labels, "alertname"), labelset_get(&b->labels, "alertname"));
+	assert_ptr_equal(labelset_get(&a->annotations, "runbook_url"),
+	                 labelset_get(&b->annotations, "runbook_url"));
+	/* high-cardinality values are each alert's own */
+	assert_string_equal(labelset_get(&b->labels, "pod"), "p-2");
+	assert_false(alert_interned(labelset_get(&a->labels, "pod")));
+	assert_false(alert_interned(labelset_get(&a->annotations, "description")));
+	/* interning is by content, and refuses what it cannot hold */
+	assert_ptr_equal(alert_intern("critical", 8), labelset_get(&a->labels, "severity"));
+	assert_null(alert_intern("a\0b", 3));
+	alert_list_free(&l);
+}
+
 /* merge_ref shares (freeing one list leaves the other whole), merge_take
  * moves and frees only the duplicates; both dedupe like alert_list_merge. */
 static void test_merge_ref_take(void **state)
@@ -849,6 +890,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_real),
+		cmocka_unit_test(test_intern_shared),
 		cmocka_unit_test(test_silenced_by_is_real_silence),
 		cmocka_unit_test(test_groups_body_is_not_alerts),
 		cmocka_unit_test(test_fingerprint_computed_like_alertmanager),
