@@ -370,7 +370,7 @@ static void am_refresh_finish(struct am_priv *p)
 			continue;
 		n_ok++;
 		sig = (sig ^ i) * 1099511628211ULL;
-		sig = (sig ^ am_hash(pe->body, pe->len)) * 1099511628211ULL;
+		sig = (sig ^ pe->hash) * 1099511628211ULL;
 	}
 	if (n_ok > 0 && p->have_sig && sig == p->sig) {
 		am_refresh_publish(p, false);
@@ -402,6 +402,7 @@ static void am_on_alerts(struct http_result *res, void *data)
 	free(pe->body);
 	pe->body = res->body;
 	pe->len = res->len;
+	pe->hash = res->hash;
 	res->body = NULL;
 	pe->latency_ms = res->elapsed_ms;
 	p->alerts_pending--;

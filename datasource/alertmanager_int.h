@@ -25,6 +25,7 @@ struct am_peer {
 	char err[ERR_MAX];
 	char *body;                   /* owned or NULL */
 	size_t len;
+	uint64_t hash;                /* of body (http_result.hash) */
 	int64_t latency_ms;
 	/* check */
 	uint64_t check_req;

@@ -47,6 +47,8 @@ struct http_result {
 	int64_t elapsed_ms;
 	int attempts;
 	char *content_type;   /* malloced or NULL */
+	uint64_t hash;        /* of the body, taken as it arrived: equal bodies,
+	                         equal hashes (http_body_hash), no second pass */
 	bool breaker_open;    /* failed fast: the endpoint's breaker is open, nothing
 	                         was sent (err says "circuit open ..."; the cause of
 	                         the failures that opened it is the caller's to keep) */
@@ -81,6 +83,9 @@ size_t http_pending(const struct http *h);
 /* Resolve auth for opts into a header value ("Bearer ..."/"Basic ...") or
  * NULL; reads env vars / files at call time. Malloced; never logged. */
 char *http_auth_header(const struct http_opts *opts, char err[ERR_MAX]);
+
+/* The hash http_result.hash holds, of len bytes at body. */
+uint64_t http_body_hash(const char *body, size_t len);
 
 /* Run the loop until no request is pending (one-shot commands). */
 void http_wait_all(struct http *h, struct loop *l);

@@ -1,11 +1,20 @@
 /* test_http.c: the HTTP client against real endpoints: a real
  * prometheus-alertmanager on a free loopback port, a refused port, a
- * listening socket that never answers (timeouts). Plus the circuit
- * breaker's state machine as a table, and auth header resolution. */
+ * listening socket that never answers (timeouts), a forked one-shot
+ * server sending a 5 MB body (paused and resumed past the per-round
+ * budget). Plus the circuit breaker's state machine as a table, auth
+ * header resolution and the body hash. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -181,6 +190,8 @@ struct got {
 	int64_t elapsed;
 	char err[ERR_MAX];
 	char *body;
+	size_t len;
+	uint64_t hash;
 	char *ctype;
 };
 
@@ -196,6 +207,8 @@ static void on_done(struct http_result *res, void *data)
 	snprintf(g->err, sizeof(g->err), "%s", res->err);
 	free(g->body);
 	g->body = res->body; /* take it */
+	g->len = res->len;
+	g->hash = res->hash;
 	res->body = NULL;
 	free(g->ctype);
 	g->ctype = xstrdup(res->content_type);
@@ -315,6 +328,95 @@ static void test_timeout(void **state)
 	assert_true(f->g.elapsed < 3000);
 }
 
+/* The body hash: the same bytes however they are split give one hash,
+ * other bytes (or lengths) another. */
+static void test_body_hash(void **state)
+{
+	char a[300], b[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof a; i++)
+		a[i] = (char)(i * 7 + 3);
+	memcpy(b, a, sizeof b);
+	assert_true(http_body_hash(a, sizeof a) == http_body_hash(b, sizeof b));
+	b[299] ^= 1;
+	assert_false(http_body_hash(a, sizeof a) == http_body_hash(b, sizeof b));
+	b[299] ^= 1;
+	b[0] ^= 1;
+	assert_false(http_body_hash(a, sizeof a) == http_body_hash(b, sizeof b));
+	assert_false(http_body_hash(a, 64) == http_body_hash(a, 65));
+	assert_false(http_body_hash("", 0) == http_body_hash("\0", 1));
+}
+
+/* serve_once FD N: accept one connection on FD, read the request head and
+ * answer 200 with an N-byte body of a known pattern, then exit. */
+static pid_t serve_once(int fd, size_t n)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char req[4096], head[128];
+		int c = accept(fd, NULL, NULL);
+		size_t off = 0, i;
+		char *body = malloc(n);
+
+		if (c < 0 || !body)
+			_exit(1);
+		(void)!read(c, req, sizeof req);
+		for (i = 0; i < n; i++)
+			body[i] = (char)('a' + (i * 31 + i / 4099) % 26);
+		snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+		         "Connection: close\r\n\r\n", n);
+		(void)!write(c, head, strlen(head));
+		while (off < n) {
+			ssize_t w = write(c, body + off, n - off);
+			if (w <= 0)
+				_exit(1);
+			off += (size_t)w;
+		}
+		close(c);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* A body far over the per-round budget (http.c pauses a transfer past it
+ * and resumes it next round) arrives whole, in order, with its hash. */
+static void test_big_body_paused_and_resumed(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	char url[96];
+	struct http_req req = {0};
+	const size_t n = (size_t)5 << 20;
+	size_t i, bad = 0;
+	pid_t pid;
+	int st;
+
+	f->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(f->listen_fd, 8), 0);
+	assert_int_equal(getsockname(f->listen_fd, (struct sockaddr *)&a, &alen), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/big", ntohs(a.sin_port));
+	pid = serve_once(f->listen_fd, n);
+	assert_true(pid > 0);
+	req.url = url;
+	req.timeout_ms = 60000;
+	run(f, &req);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(f->g.ok);
+	assert_int_equal(f->g.len, n);
+	for (i = 0; i < n; i++)
+		bad += f->g.body[i] != (char)('a' + (i * 31 + i / 4099) % 26);
+	assert_int_equal(bad, 0);
+	assert_true(f->g.hash == http_body_hash(f->g.body, n));
+}
+
 static void test_real_alertmanager(void **state)
 {
 	struct fixture *f = *state;
@@ -330,6 +432,7 @@ static void test_real_alertmanager(void **state)
 	assert_true(f->g.ok);
 	assert_int_equal(f->g.status, 200);
 	assert_non_null(strstr(f->g.body, "versionInfo"));
+	assert_true(f->g.hash == http_body_hash(f->g.body, f->g.len));
 	assert_non_null(f->g.ctype);
 	assert_non_null(strstr(f->g.ctype, "application/json"));
 
@@ -490,6 +593,8 @@ int main(void)
 		cmocka_unit_test(test_breaker_table),
 		cmocka_unit_test(test_breaker_cap),
 		cmocka_unit_test(test_auth_header),
+		cmocka_unit_test(test_body_hash),
+		cmocka_unit_test_setup_teardown(test_big_body_paused_and_resumed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_and_retries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_scheme, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
