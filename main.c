@@ -2,7 +2,6 @@
  * over it) and hands over to the console or a one-shot command. */
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -172,16 +171,6 @@ int main(int argc, char **argv)
 	const struct command *cmd = NULL;
 	int opt, rc;
 	struct stat st;
-
-	/* Response bodies grow to tens of MB by doubling. glibc grows a block
-	 * above the mmap threshold with mremap (no copy), but the threshold
-	 * rises to 32 MiB after the first big free, and from then on each
-	 * doubling copies the whole body into freshly faulted pages inside one
-	 * write callback: a >100 ms stall of the loop while a 64 MiB answer
-	 * arrives (test_faultmodes huge200). A fixed threshold keeps big blocks
-	 * mmapped, grown in place or moved by page tables, and returned to the
-	 * system when freed. */
-	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
 	/* Options stop at the first non-option: the subcommand parses its own. */
 	while ((opt = getopt_long(argc, argv, "+c:a:p:r:hV", longopts, NULL)) != -1) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/e2e/test_slo.sh: SLOs and golden signals against the real stack.
+# tests/e2e/test_slo_live.sh: SLOs and golden signals against the real stack.
 # Prometheus evaluates Sloth's own generated rules for the shared
 # getting-started spec; a pusher feeds http_request_duration_seconds_count
 # through the Pushgateway with a 10% error ratio. pagetty loads the same
