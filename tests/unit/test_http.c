@@ -253,6 +253,23 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A loopback socket that listens (f->listen_fd, closed by teardown) and
+ * the URL of path on it. */
+static void listen_loopback(struct fixture *f, char *url, size_t n, const char *path)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	f->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(f->listen_fd, 8), 0);
+	assert_int_equal(getsockname(f->listen_fd, (struct sockaddr *)&a, &len), 0);
+	snprintf(url, n, "http://127.0.0.1:%d%s", ntohs(a.sin_port), path);
+}
+
 static void run(struct fixture *f, const struct http_req *req)
 {
 	uint64_t id;
@@ -304,21 +321,12 @@ static void test_bad_scheme(void **state)
 static void test_timeout(void **state)
 {
 	struct fixture *f = *state;
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
 	char url[96];
 	struct http_req req = {0};
 
 	/* a socket that listens but never answers: the kernel completes the
 	 * handshake, the request then waits for a reply that never comes */
-	f->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(f->listen_fd, 8), 0);
-	assert_int_equal(getsockname(f->listen_fd, (struct sockaddr *)&a, &len), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", ntohs(a.sin_port));
+	listen_loopback(f, url, sizeof url, "/");
 	req.url = url;
 	req.timeout_ms = 300;
 	run(f, &req);
@@ -386,8 +394,6 @@ static pid_t serve_once(int fd, size_t n)
 static void test_big_body_paused_and_resumed(void **state)
 {
 	struct fixture *f = *state;
-	struct sockaddr_in a;
-	socklen_t alen = sizeof(a);
 	char url[96];
 	struct http_req req = {0};
 	const size_t n = (size_t)5 << 20;
@@ -395,14 +401,7 @@ static void test_big_body_paused_and_resumed(void **state)
 	pid_t pid;
 	int st;
 
-	f->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(f->listen_fd, 8), 0);
-	assert_int_equal(getsockname(f->listen_fd, (struct sockaddr *)&a, &alen), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/big", ntohs(a.sin_port));
+	listen_loopback(f, url, sizeof url, "/big");
 	pid = serve_once(f->listen_fd, n);
 	assert_true(pid > 0);
 	req.url = url;
