@@ -90,19 +90,26 @@ static char *exe_dir(void)
 }
 
 /* The demo resolves its runbooks in the shipped runbooks/ directory:
- * beside the binary (a build tree), then the installed data dir. */
+ * beside the binary (./pagetty in the source tree), else one level up (a
+ * binary left in build/ or build-asan/), then the installed data dir. */
 static void add_demo_runbook_dirs(struct config *cfg)
 {
+	static const char *const rel[] = { "runbooks", "../runbooks" };
 	char *dir = exe_dir();
 	struct stat st;
+	size_t i;
 
-	if (dir) {
-		char *rb = xasprintf("%s/runbooks", dir);
-		if (stat(rb, &st) == 0 && S_ISDIR(st.st_mode))
+	for (i = 0; dir && i < sizeof rel / sizeof rel[0]; i++) {
+		char *rb = xasprintf("%s/%s", dir, rel[i]);
+
+		if (stat(rb, &st) == 0 && S_ISDIR(st.st_mode)) {
 			config_add_runbook_dir(cfg, rb);
+			free(rb);
+			break;
+		}
 		free(rb);
-		free(dir);
 	}
+	free(dir);
 	config_add_runbook_dir(cfg, PAGETTY_DATADIR "/runbooks");
 }
 
