@@ -29,13 +29,16 @@
 #define BREAKER_DEF_THRESHOLD 3
 #define BREAKER_DEF_COOLDOWN_MS 2000
 #define BREAKER_MAX_COOLDOWN_MS 60000
-/* Body bytes taken from the network per loop round, over all transfers.
- * libcurl reads a ready socket over and over within one call, so a fast
- * peer streaming a big body (a 200 MB answer on loopback) held the loop for
- * 100-300 ms of copying and page faults per round while a key waited. Past
- * this budget the write callback pauses its transfer, and a 0 ms loop timer
- * resumes every paused one in the next round, after keys and the frame. */
-#define HTTP_ROUND_BYTES ((size_t)256 << 10)
+/* libcurl's receive buffer. libcurl reads a ready socket up to 100 times
+ * within one call (while more is pending), so this bounds the bytes one
+ * loop callback can copy: with the default 16 KiB a fast peer streaming a
+ * big body (200 MB on loopback) held the loop for 100-300 ms of copying
+ * and page faults while a key waited; 4 KiB keeps it to ~400 KB a call.
+ * (Pausing the transfer past a per-round budget did the same, but once
+ * in a full run a 64 MiB body that the server ended by closing came back
+ * complete and 4 KB short, and libcurl 7.88 has known pause bugs of that
+ * shape; a smaller buffer needs no pausing at all.) */
+#define HTTP_RECV_BUFFER 4096L
 
 /* A 64-bit hash of a body taken as it arrives, so a caller can tell an
  * answer identical to the last one without a second pass over tens of MB
@@ -70,7 +73,6 @@ struct http_call {
 	struct buf resp;              /* owned: response body of this attempt */
 	struct http_hasher hasher;    /* of resp, updated as it arrives */
 	bool too_big;
-	bool paused;                  /* write callback paused it: round budget spent */
 	char errbuf[CURL_ERROR_SIZE]; /* curl's per-transfer message */
 	struct http_result res;       /* filled before done; members owned */
 	http_done_fn done;
@@ -87,8 +89,6 @@ struct http {
 	int *socks;                   /* fds registered with the loop */
 	size_t n_socks, cap_socks;
 	uint64_t rng;
-	size_t round_bytes;           /* body bytes taken since the last resume */
-	uint64_t resume_timer;        /* loop timer resuming paused calls, 0 none */
 };
 
 static void http_start_attempt(struct http_call *c);
@@ -533,45 +533,17 @@ static int http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	return 0;
 }
 
-/* Resume every call the round budget paused; curl hands each its held
- * data again (through http_write_cb, which may pause it anew). */
-static void http_on_resume(struct loop *l, void *data)
-{
-	struct http *h = data;
-	size_t i;
-
-	(void)l;
-	h->resume_timer = 0;
-	h->round_bytes = 0;
-	for (i = 0; i < h->n_calls; i++) {
-		struct http_call *c = h->calls[i];
-
-		if (c->paused && c->easy) {
-			c->paused = false;
-			curl_easy_pause(c->easy, CURLPAUSE_CONT);
-		}
-	}
-}
-
 static size_t http_write_cb(char *ptr, size_t size, size_t nmemb, void *userp)
 {
 	struct http_call *c = userp;
-	struct http *h = c->h;
 	size_t n = size * nmemb;
 
-	if (h->round_bytes >= HTTP_ROUND_BYTES) {
-		c->paused = true;
-		if (!h->resume_timer)
-			h->resume_timer = loop_add_timer(h->loop, 0, http_on_resume, h);
-		return CURL_WRITEFUNC_PAUSE;
-	}
 	if (n > c->max_bytes || c->resp.len > c->max_bytes - n) {
 		c->too_big = true;
 		return 0; /* CURLE_WRITE_ERROR aborts the transfer */
 	}
 	buf_append(&c->resp, ptr, n);
 	http_hash_update(&c->hasher, ptr, n);
-	h->round_bytes += n;
 	return n;
 }
 
@@ -768,6 +740,7 @@ static void http_start_attempt(struct http_call *c)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, HTTP_RECV_BUFFER);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_bytes);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
@@ -843,8 +816,6 @@ void http_free(struct http *h)
 		loop_del_fd(h->loop, h->socks[i]);
 	if (h->timer)
 		loop_del_timer(h->loop, h->timer);
-	if (h->resume_timer)
-		loop_del_timer(h->loop, h->resume_timer);
 	free(h->calls);
 	free(h->socks);
 	free(h);
