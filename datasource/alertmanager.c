@@ -162,23 +162,6 @@ void am_redacted_url(char *dst, size_t n, const char *url)
 
 /* ---- refresh ------------------------------------------------------------ */
 
-/* A fast 64-bit hash of a body (FNV-1a over 8-byte words): tells an answer
- * identical to the last one, so it is not decoded again. */
-static uint64_t am_hash(const char *b, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL ^ n, w;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, b + i, 8);
-		h = (h ^ w) * 1099511628211ULL;
-		h ^= h >> 32;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)b[i]) * 1099511628211ULL;
-	return h;
-}
-
 static void am_drop_body(struct am_peer *pe)
 {
 	free(pe->body);
@@ -239,7 +222,7 @@ static void am_refresh_publish(struct am_priv *p, bool decoded)
 	alert_list_free(&p->merged);
 
 	if (p->sil_ok) {
-		uint64_t h = am_hash(p->sil_body, p->sil_len);
+		uint64_t h = p->sil_body_hash;
 		struct silence_list sl = {0};
 		char err[ERR_MAX] = "";
 
@@ -432,7 +415,7 @@ static void am_on_silences(struct http_result *res, void *data)
 	long next;
 
 	p->sil_req = 0;
-	if (res->ok && !(p->have_sil_hash && am_hash(res->body, res->len) == p->sil_hash) &&
+	if (res->ok && !(p->have_sil_hash && res->hash == p->sil_hash) &&
 	    silence_list_from_json(res->body, res->len, p->s->name, &probe, err) < 0) {
 		res->ok = false;
 		snprintf(res->err, sizeof(res->err), "%s", err);
@@ -443,6 +426,7 @@ static void am_on_silences(struct http_result *res, void *data)
 		free(p->sil_body);
 		p->sil_body = res->body;
 		p->sil_len = res->len;
+		p->sil_body_hash = res->hash;
 		res->body = NULL;
 	} else {
 		am_peer_failed(&p->peers[p->sil_peer], res, why);

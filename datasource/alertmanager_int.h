@@ -70,6 +70,7 @@ struct am_priv {
 	char sil_err[ERR_MAX];
 	char *sil_body;               /* owned or NULL */
 	size_t sil_len;
+	uint64_t sil_body_hash;       /* of sil_body (http_result.hash) */
 	uint64_t nopeer_timer;        /* refresh/check with no peers */
 	/* check in flight */
 	size_t check_pending;

@@ -5,7 +5,8 @@
  * curl_multi_socket_action, and finished transfers are collected with
  * curl_multi_info_read. Each request is a `struct http_call` (its easy
  * handle's CURLINFO_PRIVATE), with its own error buffer, response buffer,
- * retry/backoff state and borrowed circuit breaker. Errors are phrased for
+ * retry/backoff state and borrowed circuit breaker (http_breaker.c); the
+ * body's hash is taken as it arrives (http_hash.c). Errors are phrased for
  * people ("connection refused"), never carry secrets, and URLs in them go
  * through url_redact. Auth headers are resolved in http_auth.c. */
 #include "http.h"
@@ -20,15 +21,13 @@
 #include <unistd.h>
 
 #include "../core/text.h"
+#include "http_hash.h"
 
 #define HTTP_DEF_CONNECT_MS 5000
 #define HTTP_DEF_TIMEOUT_MS 15000
 #define HTTP_DEF_MAX_BYTES ((size_t)64 << 20)
 #define HTTP_DEF_BACKOFF_MS 250
 #define HTTP_MAX_BACKOFF_MS 30000
-#define BREAKER_DEF_THRESHOLD 3
-#define BREAKER_DEF_COOLDOWN_MS 2000
-#define BREAKER_MAX_COOLDOWN_MS 60000
 /* libcurl's receive buffer. libcurl reads a ready socket up to 100 times
  * within one call (while more is pending), so this bounds the bytes one
  * loop callback can copy: with the default 16 KiB a fast peer streaming a
@@ -39,19 +38,6 @@
  * complete and 4 KB short, and libcurl 7.88 has known pause bugs of that
  * shape; a smaller buffer needs no pausing at all.) */
 #define HTTP_RECV_BUFFER 4096L
-
-/* A 64-bit hash of a body taken as it arrives, so a caller can tell an
- * answer identical to the last one without a second pass over tens of MB
- * in one loop callback. FNV-1a-style over 8-byte words in four independent
- * lanes (one lane is a chain of dependent multiplies), 32-byte blocks
- * carried across chunk boundaries: the same bytes give the same hash
- * however they were split. */
-struct http_hasher {
-	uint64_t h[4];
-	unsigned char carry[32];      /* the tail of an unfinished block */
-	size_t carry_len;
-	uint64_t total;
-};
 
 struct http_call {
 	uint64_t id;
@@ -93,83 +79,6 @@ struct http {
 
 static void http_start_attempt(struct http_call *c);
 static void http_finish(struct http_call *c);
-
-/* ---- circuit breaker ---------------------------------------------------- */
-
-void http_breaker_init(struct http_breaker *b)
-{
-	memset(b, 0, sizeof(*b));
-	b->state = BREAKER_CLOSED;
-	b->threshold = BREAKER_DEF_THRESHOLD;
-	b->cooldown_ms = BREAKER_DEF_COOLDOWN_MS;
-	b->cooldown_base_ms = BREAKER_DEF_COOLDOWN_MS;
-}
-
-static int64_t breaker_base(const struct http_breaker *b)
-{
-	return b->cooldown_base_ms > 0 ? b->cooldown_base_ms : BREAKER_DEF_COOLDOWN_MS;
-}
-
-bool http_breaker_allow(struct http_breaker *b, int64_t now)
-{
-	if (!b)
-		return true;
-	switch (b->state) {
-	case BREAKER_CLOSED:
-		return true;
-	case BREAKER_OPEN:
-		if (b->cooldown_ms <= 0)
-			b->cooldown_ms = breaker_base(b);
-		if (now - b->opened_at_ms < b->cooldown_ms)
-			return false;
-		b->state = BREAKER_HALF_OPEN;
-		b->probe_in_flight = true;
-		return true;
-	case BREAKER_HALF_OPEN:
-		if (b->probe_in_flight)
-			return false;
-		b->probe_in_flight = true;
-		return true;
-	}
-	return true;
-}
-
-void http_breaker_result(struct http_breaker *b, bool ok, int64_t now)
-{
-	int threshold;
-
-	if (!b)
-		return;
-	threshold = b->threshold > 0 ? b->threshold : BREAKER_DEF_THRESHOLD;
-	if (ok) {
-		b->state = BREAKER_CLOSED;
-		b->failures = 0;
-		b->probe_in_flight = false;
-		b->cooldown_ms = breaker_base(b);
-		return;
-	}
-	b->failures++;
-	switch (b->state) {
-	case BREAKER_CLOSED:
-		if (b->failures >= threshold) {
-			b->state = BREAKER_OPEN;
-			b->opened_at_ms = now;
-			if (b->cooldown_ms <= 0)
-				b->cooldown_ms = breaker_base(b);
-		}
-		break;
-	case BREAKER_HALF_OPEN:
-		b->state = BREAKER_OPEN;
-		b->opened_at_ms = now;
-		b->probe_in_flight = false;
-		b->cooldown_ms = b->cooldown_ms > 0 ? b->cooldown_ms * 2 : breaker_base(b);
-		if (b->cooldown_ms > BREAKER_MAX_COOLDOWN_MS)
-			b->cooldown_ms = BREAKER_MAX_COOLDOWN_MS;
-		break;
-	case BREAKER_OPEN:
-		break; /* a late answer from before it opened */
-	}
-}
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -222,79 +131,6 @@ static char *http_one_line(const char *s, size_t len, size_t max)
 	out = text_sanitize(b.data ? b.data : "", b.len, 0, 0);
 	buf_free(&b);
 	return out;
-}
-
-/* ---- the body hash ------------------------------------------------------ */
-
-#define HTTP_HASH_PRIME 1099511628211ULL
-
-static void http_hash_init(struct http_hasher *x)
-{
-	x->h[0] = 14695981039346656037ULL;
-	x->h[1] = 0x9E3779B97F4A7C15ULL;
-	x->h[2] = 0xC2B2AE3D27D4EB4FULL;
-	x->h[3] = 0x165667B19E3779F9ULL;
-	x->carry_len = 0;
-	x->total = 0;
-}
-
-static void http_hash_block(uint64_t h[4], const unsigned char *b)
-{
-	uint64_t w;
-	int k;
-
-	for (k = 0; k < 4; k++) {
-		memcpy(&w, b + 8 * k, 8);
-		h[k] = (h[k] ^ w) * HTTP_HASH_PRIME;
-		h[k] ^= h[k] >> 32;
-	}
-}
-
-static void http_hash_update(struct http_hasher *x, const char *p, size_t n)
-{
-	const unsigned char *b = (const unsigned char *)p;
-
-	x->total += n;
-	if (x->carry_len) {
-		size_t k = 32 - x->carry_len < n ? 32 - x->carry_len : n;
-
-		memcpy(x->carry + x->carry_len, b, k);
-		x->carry_len += k;
-		b += k;
-		n -= k;
-		if (x->carry_len < 32)
-			return;
-		http_hash_block(x->h, x->carry);
-		x->carry_len = 0;
-	}
-	for (; n >= 32; b += 32, n -= 32)
-		http_hash_block(x->h, b);
-	memcpy(x->carry, b, n);
-	x->carry_len = n;
-}
-
-static uint64_t http_hash_final(const struct http_hasher *x)
-{
-	uint64_t r = x->h[0] ^ x->total;
-	size_t i;
-	int k;
-
-	for (i = 0; i < x->carry_len; i++)
-		r = (r ^ x->carry[i]) * HTTP_HASH_PRIME;
-	for (k = 1; k < 4; k++) {
-		r = (r ^ x->h[k]) * HTTP_HASH_PRIME;
-		r ^= r >> 29;
-	}
-	return r;
-}
-
-uint64_t http_body_hash(const char *body, size_t len)
-{
-	struct http_hasher x;
-
-	http_hash_init(&x);
-	http_hash_update(&x, body, len);
-	return http_hash_final(&x);
 }
 
 /* ---- bookkeeping -------------------------------------------------------- */
