@@ -4,6 +4,7 @@
  * library's time zone or locale. Values are kept raw: sanitizing is the
  * display's job. */
 #include "alert.h"
+#include "alert_json_int.h"
 #include "xjson.h"
 
 #include <math.h>
@@ -331,7 +332,10 @@ static void packed_free(struct alert *a)
 	packed_free_strv(a, a->inhibited_by, a->n_inhibited_by);
 	packed_free_strv(a, a->receivers, a->n_receivers);
 	packed_free_str(a, a->cluster);
-	free(a);
+	if (a->pooled)
+		alert_pool_free(a);
+	else
+		free(a);
 }
 
 struct alert *alert_ref(struct alert *a)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "labels.h"
 #include "util.h"
@@ -43,10 +44,13 @@ struct alert {
 	size_t n_receivers;
 	char *cluster;               /* owned: the configured Alertmanager name */
 	unsigned refs;               /* extra references (alert_ref); alert_free drops one */
+	uint64_t src_hash;           /* decoded from JSON: the hash of its element's bytes
+	                              * (alert_stream reuses the alert for equal bytes); 0 none */
 	size_t packed;               /* 0, or decoded from JSON: the struct, its arrays and
 	                              * strings are one block of this size. A member may be
 	                              * replaced whole (alert_free frees what lies outside
 	                              * the block), not edited in place: alert_dup to edit */
+	bool pooled;                 /* packed, and the block is core/alert_pool.c's */
 };
 
 /* A list of alerts; owns the alerts it holds (a reference to each: an alert

@@ -362,6 +362,7 @@ static struct alert *aj_pack_alert(struct alert_decoder *d)
 	struct aj_pack pk;
 	struct alert *a;
 	char *block;
+	bool pooled;
 
 	aj_kvs_finish(d, &d->labels);
 	aj_kvs_finish(d, &d->ann);
@@ -379,10 +380,11 @@ static struct alert *aj_pack_alert(struct alert_decoder *d)
 	       (d->starts.set ? d->starts.len + 1 : 0) + (d->ends.set ? d->ends.len + 1 : 0) +
 	       (d->updated.set ? d->updated.len + 1 : 0) + (d->gen.set ? d->gen.len + 1 : 0) +
 	       d->cluster_len + 1;
-	block = xmalloc(size);
+	block = alert_pool_alloc(size, &pooled);
 	a = (struct alert *)block;
 	memset(a, 0, sizeof *a);
 	a->packed = size;
+	a->pooled = pooled;
 	pk.p = block + head;
 	a->labels.v = d->labels.n ? (struct kv *)pk.p : NULL;
 	pk.p += d->labels.n * sizeof(struct kv);
@@ -520,15 +522,39 @@ static const char *aj_kind(int c)
 	}
 }
 
-/* Only whitespace (or NULs, as cJSON allowed) after the value. */
-static int aj_trailer(struct alert_decoder *d)
+int aj_trailer_in(struct alert_decoder *d, const char *buf, size_t from, size_t to)
 {
 	size_t i;
 
-	for (i = d->pos; i < d->len; i++) {
-		char c = d->buf[i];
+	for (i = from; i < to; i++) {
+		char c = buf[i];
 		if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\0')
-			return errf(d->err, "invalid JSON near byte %zu: data after the end", i);
+			return errf(d->err, "invalid JSON near byte %zu: data after the end",
+			            d->base + i);
+	}
+	return 0;
+}
+
+/* Only whitespace (or NULs, as cJSON allowed) after the value. */
+static int aj_trailer(struct alert_decoder *d)
+{
+	return aj_trailer_in(d, d->buf, d->pos, d->len);
+}
+
+int aj_element(struct alert_decoder *d)
+{
+	struct alert *a;
+	size_t s;
+
+	aj_peek(d);
+	s = d->pos;
+	if (aj_alert(d, &a))
+		return -1;
+	if (a) {
+		a->src_hash = alert_src_hash(d->buf + s, d->pos - s);
+		alert_list_push(&d->out, a);
+	} else {
+		d->skipped++;
 	}
 	return 0;
 }
@@ -539,9 +565,9 @@ static int aj_step(struct alert_decoder *d, size_t max)
 	int c, more;
 
 	if (d->state == AJ_START) {
-		if (!d->len)
+		if (!d->len && !d->base)
 			return errf(d->err, "invalid JSON near byte 0: empty body");
-		if (d->len >= 3 && memcmp(d->buf, "\xef\xbb\xbf", 3) == 0)
+		if (!d->base && d->len >= 3 && memcmp(d->buf, "\xef\xbb\xbf", 3) == 0)
 			d->pos = 3;
 		c = aj_peek(d);
 		if (c != '[') {
@@ -556,16 +582,10 @@ static int aj_step(struct alert_decoder *d, size_t max)
 		}
 	}
 	while (d->state == AJ_ARRAY) {
-		struct alert *a;
-
 		if (done >= max)
 			return 1;
-		if (aj_alert(d, &a))
+		if (aj_element(d))
 			return -1;
-		if (a)
-			alert_list_push(&d->out, a);
-		else
-			d->skipped++;
 		done++;
 		more = aj_next(d, ']');
 		if (more < 0)

@@ -1,12 +1,13 @@
 /* alert_json_int.h: what core/alert_json.c (the alert decoder) and
  * core/alert_scan.c (the JSON scanner under it) share and nothing else
- * uses: the decoder's state and the scanner's steps. Not a contract;
- * include only from core/alert_*.c. */
+ * uses: the decoder's state and the scanner's steps, the block pool and
+ * the element hash. Not a contract; include only from core/alert*.c. */
 #ifndef PAGETTY_ALERT_JSON_INT_H
 #define PAGETTY_ALERT_JSON_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "alert.h"
 #include "util.h"
@@ -42,6 +43,9 @@ struct alert_decoder {
 	const char *buf;       /* borrowed: the body, must outlive the decoder */
 	size_t len;
 	size_t pos;
+	size_t base;           /* offset of buf[0] in the whole body (a stream's
+	                        * window, core/alert_stream.c); 0 otherwise */
+	bool eof;              /* the last failure was running out of bytes */
 	char *cluster;         /* owned */
 	size_t cluster_len;
 	int state;
@@ -63,7 +67,8 @@ struct alert_decoder {
  * Each works at d->pos and moves it past what it read; -1 means malformed,
  * with d->err filled ("invalid JSON near byte N"). */
 
-/* Fill d->err for malformed input at byte at (clamped to the body); -1. */
+/* Fill d->err for malformed input at byte at (clamped to the body; the
+ * message counts from the start of the whole body); -1. */
 int aj_fail(struct alert_decoder *d, size_t at);
 /* Skip whitespace; the next byte (unsigned), or -1 at the end. */
 int aj_peek(struct alert_decoder *d);
@@ -84,5 +89,20 @@ int aj_key(struct alert_decoder *d, struct aj_str *k);
 /* A value that should be a string: *kind 's' string (into *out), 'n' null,
  * 'x' anything else (checked and skipped). */
 int aj_str_value(struct alert_decoder *d, int depth, struct aj_str *out, char *kind);
+
+/* ---- the elements (core/alert_json.c) ---------------------------------- */
+
+/* One element of the array at pos: an alert pushed on d->out (its src_hash
+ * set), or counted in d->skipped. 0, or -1 when malformed. */
+int aj_element(struct alert_decoder *d);
+/* Only whitespace (or NULs, as cJSON allowed) in buf[from, to): 0, or -1
+ * with d->err naming the first other byte ("data after the end"). */
+int aj_trailer_in(struct alert_decoder *d, const char *buf, size_t from, size_t to);
+/* A block of n bytes for a packed alert (core/alert_pool.c); *pooled says
+ * whether it must go back with alert_pool_free (true) or free (false). */
+void *alert_pool_alloc(size_t n, bool *pooled);
+void alert_pool_free(void *p);
+/* The hash alert.src_hash holds, of the n bytes of one element. */
+uint64_t alert_src_hash(const char *p, size_t n);
 
 #endif

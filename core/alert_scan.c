@@ -12,9 +12,11 @@
 
 int aj_fail(struct alert_decoder *d, size_t at)
 {
-	if (at > d->len)
+	if (at >= d->len) {
 		at = d->len;
-	errf(d->err, "invalid JSON near byte %zu", at);
+		d->eof = true;
+	}
+	errf(d->err, "invalid JSON near byte %zu", d->base + at);
 	return -1;
 }
 
