@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/alert_stream.h"
 #include "core/config.h"
 #include "core/duration.h"
 #include "core/slo.h"
@@ -178,6 +180,11 @@ int main(int argc, char **argv)
 	const struct command *cmd = NULL;
 	int opt, rc;
 	struct stat st;
+	uint64_t seed;
+
+	/* a server must not be able to make two alerts hash alike ahead of time */
+	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) == (ssize_t)sizeof seed)
+		alert_hash_seed(seed);
 
 	/* Options stop at the first non-option: the subcommand parses its own. */
 	while ((opt = getopt_long(argc, argv, "+c:a:p:r:hV", longopts, NULL)) != -1) {

@@ -1,6 +1,8 @@
 /* alertmanager.c: the source for one Alertmanager HA cluster (API v2).
  * Alerts are not guaranteed to be on every peer, so refresh() asks every
- * peer at once and merges the answers with dedupe by fingerprint; silences
+ * peer at once and merges the answers with dedupe by fingerprint (each
+ * answer is decoded as it arrives, core/alert_stream.h, and its unchanged
+ * elements share the alerts of the last answer); silences
  * are shared through gossip, so they come from the first healthy peer, with
  * fail over to the next. Silence create/expire go to the first healthy peer
  * and fail over too. Each peer has its own circuit breaker. Every callback
@@ -17,9 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "../core/alert_stream.h"
 #include "../core/text.h"
 #include "alertmanager_int.h"
 
@@ -27,7 +28,6 @@
 #define AM_TIMEOUT_MS 10000
 #define AM_MAX_BYTES ((size_t)64 << 20)
 #define AM_RETRIES 1
-#define AM_SLICE 2000         /* alerts decoded per loop iteration */
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -162,11 +162,11 @@ void am_redacted_url(char *dst, size_t n, const char *url)
 
 /* ---- refresh ------------------------------------------------------------ */
 
-static void am_drop_body(struct am_peer *pe)
+static void am_drop_answer(struct am_peer *pe)
 {
-	free(pe->body);
-	pe->body = NULL;
-	pe->len = 0;
+	alert_stream_free(pe->st);
+	pe->st = NULL;
+	alert_list_free(&pe->got);
 }
 
 /* The end of a refresh, once every answer is in and decoded (or found
@@ -179,6 +179,8 @@ static void am_refresh_publish(struct am_priv *p, bool decoded)
 	int64_t latency = 0;
 	long first_ok = -1;
 
+	alert_index_free(p->reuse); /* before s->alerts may go */
+	p->reuse = NULL;
 	for (i = 0; i < p->n; i++) {
 		struct am_peer *pe = &p->peers[i];
 
@@ -189,7 +191,7 @@ static void am_refresh_publish(struct am_priv *p, bool decoded)
 			if (first_ok < 0)
 				first_ok = (long)i;
 		}
-		am_drop_body(pe);
+		am_drop_answer(pe);
 	}
 
 	s->status.reason[0] = '\0';
@@ -259,88 +261,8 @@ static void am_refresh_publish(struct am_priv *p, bool decoded)
 		s->on_update(s, s->update_data); /* last: it may free s */
 }
 
-static void am_decode_slice(struct loop *l, void *data);
-
-/* The decoder has read pe->body up to byte upto and never reads it again:
- * give the whole pages of that part back to the kernel. A 50k-alert body is
- * ~43 MB and the alerts decoded from it ~50 MB; without this both are
- * resident at the end of the decode, with it the peak is about the larger
- * of the two. The block stays allocated and is freed as usual (its first
- * page, which holds malloc's header, is never released, and nothing reads
- * the released bytes: they would read as zeros). */
-static void am_release_read(struct am_priv *p, struct am_peer *pe, size_t upto)
-{
-	static uintptr_t page;
-	uintptr_t base = (uintptr_t)pe->body, from, to;
-
-	if (!page) {
-		long ps = sysconf(_SC_PAGESIZE);
-		page = ps > 0 ? (uintptr_t)ps : 4096;
-	}
-	from = (base + p->dec_released + page - 1) / page * page;
-	to = (base + upto) / page * page;
-	if (from <= base)
-		from = (base / page + 1) * page;
-	if (to <= from || to - from < 64 * page)
-		return; /* not worth a syscall yet */
-	if (madvise((void *)from, to - from, MADV_DONTNEED) == 0)
-		p->dec_released = to - base;
-}
-
-/* Start decoding the next answering peer after index `after` (-1: the
- * first), or publish when none is left. */
-static void am_decode_next(struct am_priv *p, long after)
-{
-	size_t i;
-
-	for (i = (size_t)(after + 1); i < p->n; i++) {
-		struct am_peer *pe = &p->peers[i];
-
-		if (!pe->ok)
-			continue;
-		p->dec_peer = i;
-		p->dec = alert_decoder_new(pe->body, pe->len, p->s->name);
-		p->dec_released = 0;
-		p->dec_timer = loop_add_timer(p->loop, 0, am_decode_slice, p);
-		return;
-	}
-	am_refresh_publish(p, true);
-}
-
-/* One slice of a decode, from a 0 ms timer: a key pressed during a big
- * refresh waits for one slice at most, not the whole body. */
-static void am_decode_slice(struct loop *l, void *data)
-{
-	struct am_priv *p = data;
-	struct am_peer *pe = &p->peers[p->dec_peer];
-	struct alert_list one = {0};
-	char err[ERR_MAX] = "";
-	int rc;
-
-	p->dec_timer = 0;
-	rc = alert_decoder_step(p->dec, AM_SLICE, err);
-	if (rc > 0) {
-		am_release_read(p, pe, alert_decoder_pos(p->dec));
-		p->dec_timer = loop_add_timer(l, 0, am_decode_slice, p);
-		return;
-	}
-	if (rc == 0) {
-		alert_decoder_take(p->dec, &one, NULL);
-		alert_list_merge_take(&p->merged, &one);
-		alert_list_free(&one);
-	} else {
-		pe->ok = false;
-		p->have_sig = false; /* decode again next time: the error shows */
-		snprintf(pe->err, sizeof(pe->err), "%s", err);
-	}
-	alert_decoder_free(p->dec);
-	p->dec = NULL;
-	am_drop_body(pe);
-	am_decode_next(p, (long)p->dec_peer);
-}
-
-/* Every answer is in. Identical bodies from the same peers as the last
- * good refresh: nothing to decode, merge or sort; only the status moves. */
+/* Every answer is in (and decoded). The same alerts from the same peers as
+ * the last good refresh: nothing to merge or sort; only the status moves. */
 static void am_refresh_finish(struct am_priv *p)
 {
 	uint64_t sig = 14695981039346656037ULL;
@@ -362,7 +284,11 @@ static void am_refresh_finish(struct am_priv *p)
 	p->sig = sig;
 	p->have_sig = n_ok > 0;
 	alert_list_free(&p->merged);
-	am_decode_next(p, -1);
+	for (i = 0; i < p->n; i++) {
+		if (p->peers[i].ok)
+			alert_list_merge_take(&p->merged, &p->peers[i].got);
+	}
+	am_refresh_publish(p, true);
 }
 
 static void am_refresh_maybe_done(struct am_priv *p)
@@ -378,18 +304,34 @@ static void am_on_alerts(struct http_result *res, void *data)
 
 	pe->req = 0;
 	pe->ok = res->ok;
-	if (res->ok)
+	alert_list_free(&pe->got);
+	if (res->ok) {
 		pe->err[0] = '\0';
-	else
+		if (alert_stream_finish(pe->st, &pe->got, NULL, pe->err) == 0) {
+			pe->hash = alert_stream_sig(pe->st);
+		} else {
+			pe->ok = false;
+			p->have_sig = false; /* decode again next time: the error shows */
+		}
+	} else {
 		am_peer_failed(pe, res, pe->err);
-	free(pe->body);
-	pe->body = res->body;
-	pe->len = res->len;
-	pe->hash = res->hash;
-	res->body = NULL;
+	}
+	alert_stream_free(pe->st);
+	pe->st = NULL;
 	pe->latency_ms = res->elapsed_ms;
 	p->alerts_pending--;
 	am_refresh_maybe_done(p);
+}
+
+/* A piece of a peer's alerts answer (NULL: a retry starts it over). */
+static void am_on_alerts_data(const char *buf, size_t n, void *data)
+{
+	struct am_peer *pe = data;
+
+	if (buf)
+		alert_stream_feed(pe->st, buf, n);
+	else
+		alert_stream_reset(pe->st);
 }
 
 static void am_on_silences(struct http_result *res, void *data);
@@ -477,13 +419,19 @@ void am_refresh(struct source *s)
 	p->sil_ok = false;
 	p->sil_err[0] = '\0';
 	p->alerts_pending = p->n;
+	alert_index_free(p->reuse);
+	p->reuse = s->alerts.n ? alert_index_new(&s->alerts) : NULL;
 	for (i = 0; i < p->n; i++) {
 		struct am_peer *pe = &p->peers[i];
 		char *url = am_url(p, i, "/api/v2/alerts");
 		pe->ok = false;
 		pe->err[0] = '\0';
+		am_drop_answer(pe);
+		pe->st = alert_stream_new(s->name, p->reuse);
 		am_req_init(&r, p, pe);
 		r.url = url;
+		r.sink = am_on_alerts_data;
+		r.sink_data = pe;
 		pe->req = http_request(p->http, &r, am_on_alerts, pe);
 		free(url);
 	}
@@ -516,14 +464,12 @@ static void am_free(struct source *s)
 	for (i = 0; i < p->n; i++) {
 		http_cancel(p->http, p->peers[i].req);
 		http_cancel(p->http, p->peers[i].check_req);
-		free(p->peers[i].body);
+		am_drop_answer(&p->peers[i]);
 		free(p->peers[i].name);
 	}
 	http_cancel(p->http, p->sil_req);
-	if (p->dec_timer)
-		loop_del_timer(p->loop, p->dec_timer);
-	alert_decoder_free(p->dec);
 	alert_list_free(&p->merged);
+	alert_index_free(p->reuse);
 	if (p->nopeer_timer)
 		loop_del_timer(p->loop, p->nopeer_timer);
 	free(p->sil_body);

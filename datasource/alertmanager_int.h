@@ -23,9 +23,9 @@ struct am_peer {
 	uint64_t req;                 /* in flight, 0 none */
 	bool ok;
 	char err[ERR_MAX];
-	char *body;                   /* owned or NULL */
-	size_t len;
-	uint64_t hash;                /* of body (http_result.hash) */
+	struct alert_stream *st;      /* owned or NULL: the answer, decoded as it arrives */
+	struct alert_list got;        /* owned: the answer's alerts, once it is in */
+	uint64_t hash;                /* of got (alert_stream_sig) */
 	int64_t latency_ms;
 	/* check */
 	uint64_t check_req;
@@ -80,12 +80,10 @@ struct am_priv {
 	bool have_sig;                /* sig is that of the alerts in s->alerts */
 	uint64_t sil_hash;            /* of the silences body in s->silences */
 	bool have_sil_hash;
-	/* decode in slices (am_decode_slice) */
-	struct alert_decoder *dec;    /* owned or NULL: decoding peers[dec_peer].body */
-	size_t dec_peer;
-	uint64_t dec_timer;           /* next slice, 0 none */
-	size_t dec_released;          /* bytes of that body given back to the kernel */
-	struct alert_list merged;     /* owned: the peers decoded so far, deduped */
+	/* the alerts of s->alerts by the hash of their bytes: an element that
+	 * comes again unchanged is shared, not decoded (core/alert_stream.h) */
+	struct alert_index *reuse;    /* owned or NULL; borrows s->alerts' alerts */
+	struct alert_list merged;     /* owned: the peers' alerts, deduped */
 };
 
 /* ---- alertmanager.c ---- */

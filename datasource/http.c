@@ -57,6 +57,9 @@ struct http_call {
 	int64_t started_ms;
 	uint64_t timer;               /* loop timer: backoff or deferred failure */
 	struct buf resp;              /* owned: response body of this attempt */
+	size_t got;                   /* bytes of this attempt's body */
+	void (*sink)(const char *p, size_t n, void *sink_data); /* or NULL: see http_req */
+	void *sink_data;              /* borrowed */
 	struct http_hasher hasher;    /* of resp, updated as it arrives */
 	bool too_big;
 	char errbuf[CURL_ERROR_SIZE]; /* curl's per-transfer message */
@@ -374,9 +377,18 @@ static size_t http_write_cb(char *ptr, size_t size, size_t nmemb, void *userp)
 	struct http_call *c = userp;
 	size_t n = size * nmemb;
 
-	if (n > c->max_bytes || c->resp.len > c->max_bytes - n) {
+	if (n > c->max_bytes || c->got > c->max_bytes - n) {
 		c->too_big = true;
 		return 0; /* CURLE_WRITE_ERROR aborts the transfer */
+	}
+	c->got += n;
+	if (c->sink) {
+		long code = 0;
+		curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &code);
+		if (code >= 200 && code <= 299) {
+			c->sink(ptr, n, c->sink_data);
+			return n;
+		}
 	}
 	buf_append(&c->resp, ptr, n);
 	http_hash_update(&c->hasher, ptr, n);
@@ -561,7 +573,10 @@ static void http_start_attempt(struct http_call *c)
 	}
 	c->easy = e;
 	c->errbuf[0] = '\0';
+	if (c->sink && c->attempts > 0)
+		c->sink(NULL, 0, c->sink_data); /* the body starts over */
 	c->attempts++;
+	c->got = 0;
 	buf_reset(&c->resp);
 	http_hash_init(&c->hasher);
 	c->too_big = false;
@@ -675,6 +690,8 @@ uint64_t http_request(struct http *h, const struct http_req *req, http_done_fn d
 	c->max_bytes = req->max_bytes > 0 ? req->max_bytes : HTTP_DEF_MAX_BYTES;
 	c->retries_left = req->retries > 0 ? req->retries : 0;
 	c->backoff_ms = req->backoff_ms > 0 ? req->backoff_ms : HTTP_DEF_BACKOFF_MS;
+	c->sink = req->sink;
+	c->sink_data = req->sink_data;
 	c->started_ms = now_ms();
 	c->done = done;
 	c->data = data;

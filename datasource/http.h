@@ -69,6 +69,13 @@ struct http_req {
 	size_t max_bytes;            /* 0: 64 MiB */
 	int retries;                 /* extra attempts on transport errors and 5xx/429; 0: none */
 	int64_t backoff_ms;          /* first backoff; 0: 250. Doubles, with +-50% jitter */
+	/* When set, a 2xx body is not kept: each piece goes to sink as it
+	 * arrives (from the loop, inside curl's write callback), and
+	 * sink(NULL, 0, sink_data) says a retry starts the body over. Then
+	 * res->body is "" and res->hash says nothing; the size cap holds as
+	 * always. Bodies of other statuses are kept (for the error message). */
+	void (*sink)(const char *p, size_t n, void *sink_data);
+	void *sink_data;             /* borrowed: sink's argument */
 };
 
 struct http *http_new(struct loop *l);
