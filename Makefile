@@ -58,7 +58,9 @@ $(BUILD)/%.o: %.c
 # binary (.incbin): rebuild when they change.
 $(BUILD)/datasource/scenario_canned.o: runbooks/demo-canned.yaml
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+# The shared test helpers (tests/unit/*.h) are header-only: a change to one
+# rebuilds the tests.
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka
 

@@ -1,11 +1,11 @@
-/* fuzz_slo.c: libFuzzer target for SLO specs (core/slo.c): Sloth
- * prometheus/v1 (and its CRD) and OpenSLO v1 YAML. The input is parsed into
- * an empty set and then again into the same set: a file loads whole or not
- * at all (a failure leaves the set as it was), every SLO loaded has a name,
- * a service, an objective in (0, 1] and a positive window, and an SLO is
- * queryable exactly when it yields an error-ratio query, in which no
- * {{.window}} placeholder is left. Errors are terminated and name the
- * file. */
+/* fuzz_slo.c: libFuzzer target for SLO specs (core/slo.c, slo_openslo.c):
+ * Sloth prometheus/v1 (and its CRD) and OpenSLO v1 YAML. The input is
+ * parsed into an empty set and then again into the same set: a file loads
+ * whole or not at all (a failure leaves the set as it was), every SLO
+ * loaded has a name, a service, an objective in (0, 1] and a positive
+ * window, and an SLO is queryable exactly when it yields an error-ratio
+ * query, in which no {{.window}} placeholder is left. Errors are terminated
+ * and name the file. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
