@@ -90,6 +90,11 @@ const char *alert_intern(const char *s, size_t len);
 /* Is p inside the intern pool (so not to be freed)? */
 bool alert_interned(const void *p);
 
+/* Let decoded alerts live on transparent huge pages (beyond the first
+ * 2 MiB): fewer page faults for a process that decodes once and exits;
+ * off by default (core/alert_pool.c says why). */
+void alert_pool_huge_pages(bool on);
+
 /* Encode as the JSON array `pagetty alerts --json` prints: Alertmanager v2
  * shape plus "cluster" and "runbook". runbook_of may be NULL (all null);
  * it returns a borrowed string or NULL. Returns malloced text. */

@@ -2,11 +2,15 @@
  * is tens of thousands of ~1 KB blocks made at once and freed together
  * when the next answer replaces them, so they are carved one after the
  * other from 2 MiB chunks, and a chunk is given back when its last block
- * is freed. Every chunk after the first asks for transparent huge pages:
- * touching fresh memory a 4 KiB page at a time is a page fault each, and
- * page faults were a third of decoding a 10k-alert answer (bench/
- * PROFILE.md). The first chunk stays small-paged, so a small answer costs
- * no more resident memory than malloc would.
+ * is freed. A one-shot command (alert_pool_huge_pages) asks for
+ * transparent huge pages for every chunk after the first: touching fresh
+ * memory a 4 KiB page at a time is a page fault each, and page faults were
+ * a third of decoding a 10k-alert answer (bench/PROFILE.md). The first chunk
+ * stays small-paged, so a small answer costs no more resident memory than
+ * malloc would. The console does not: it keeps its alerts for hours and
+ * walks them every frame, and on the paravirtualised machines we measured
+ * on, every later access to huge-page memory cost more than the faults saved
+ * (the frame's walk over 10k alerts took ~6x the CPU).
  *
  * Blocks over 128 KiB, and every block under AddressSanitizer or valgrind
  * (which check heap blocks one by one), come from malloc instead; *pooled
@@ -51,6 +55,12 @@ struct pool_chunk {
 static struct pool_chunk *pool_cur; /* the chunk blocks are carved from */
 static size_t pool_made;            /* chunks made so far */
 static int pool_off = -1;           /* 1: malloc only (sanitizers), -1: not known yet */
+static bool pool_huge;              /* later chunks ask for huge pages */
+
+void alert_pool_huge_pages(bool on)
+{
+	pool_huge = on;
+}
 
 /* A fresh chunk, aligned to its size (so a block finds its chunk by
  * masking its address), or NULL. */
@@ -69,7 +79,7 @@ static struct pool_chunk *pool_chunk_new(void)
 		munmap(m, at - (uintptr_t)m);
 	if (end > at + POOL_CHUNK)
 		munmap((void *)(at + POOL_CHUNK), end - (at + POOL_CHUNK));
-	if (pool_made++ > 0)
+	if (pool_made++ > 0 && pool_huge)
 		madvise((void *)at, POOL_CHUNK, MADV_HUGEPAGE); /* a hint: fine if refused */
 	c = (struct pool_chunk *)at;
 	c->live = 0;

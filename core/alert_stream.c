@@ -42,12 +42,23 @@ struct alert_stream {
 	size_t total;                   /* bytes fed */
 	size_t count;                   /* elements */
 	size_t reused;
+	uint8_t *shared;                /* owned: shared[i] when d->out.v[i] is
+	                                 * borrowed from the reuse index (no
+	                                 * reference taken until alert_stream_take) */
+	size_t shared_cap;
 	uint64_t sig;
 	char err[ERR_MAX];
 };
 
+/* Open addressing; the hash is kept beside the pointer so a probe reads
+ * the table only, not the (cold) alerts. */
+struct alert_index_slot {
+	uint64_t h;                     /* 0: empty */
+	const struct alert *a;          /* borrowed */
+};
+
 struct alert_index {
-	const struct alert **slot;      /* owned array; the alerts borrowed */
+	struct alert_index_slot *slot;  /* owned array */
 	size_t mask;
 };
 
@@ -117,12 +128,14 @@ struct alert_index *alert_index_new(const struct alert_list *l)
 
 		if (!a->src_hash)
 			continue;
-		for (j = a->src_hash & x->mask; x->slot[j]; j = (j + 1) & x->mask) {
-			if (x->slot[j]->src_hash == a->src_hash)
+		for (j = a->src_hash & x->mask; x->slot[j].h; j = (j + 1) & x->mask) {
+			if (x->slot[j].h == a->src_hash)
 				break;
 		}
-		if (!x->slot[j])
-			x->slot[j] = a;
+		if (!x->slot[j].h) {
+			x->slot[j].h = a->src_hash;
+			x->slot[j].a = a;
+		}
 	}
 	return x;
 }
@@ -131,9 +144,9 @@ static const struct alert *alert_index_find(const struct alert_index *x, uint64_
 {
 	size_t j;
 
-	for (j = h & x->mask; x->slot[j]; j = (j + 1) & x->mask) {
-		if (x->slot[j]->src_hash == h)
-			return x->slot[j];
+	for (j = h & x->mask; x->slot[j].h; j = (j + 1) & x->mask) {
+		if (x->slot[j].h == h)
+			return x->slot[j].a;
 	}
 	return NULL;
 }
@@ -163,11 +176,32 @@ struct alert_stream *alert_stream_new(const char *cluster, const struct alert_in
 	return st;
 }
 
+/* Free the alerts decoded so far; the borrowed ones are only let go. */
+static void st_drop_out(struct alert_stream *st)
+{
+	struct alert_decoder *d = st->d;
+	size_t i;
+
+	for (i = 0; i < d->out.n; i++) {
+		if (!st->shared[i])
+			alert_free(d->out.v[i]);
+	}
+	free(d->out.v);
+	memset(&d->out, 0, sizeof d->out);
+}
+
+/* Record whether d->out's last alert is borrowed. */
+static void st_mark(struct alert_stream *st, bool shared)
+{
+	xgrow(&st->shared, &st->shared_cap, st->d->out.n, 1);
+	st->shared[st->d->out.n - 1] = shared;
+}
+
 void alert_stream_reset(struct alert_stream *st)
 {
 	struct alert_decoder *d = st->d;
 
-	alert_list_free(&d->out);
+	st_drop_out(st);
 	d->skipped = 0;
 	d->pos = d->base = 0;
 	d->eof = false;
@@ -184,7 +218,7 @@ void alert_stream_reset(struct alert_stream *st)
 static void st_fail(struct alert_stream *st)
 {
 	snprintf(st->err, sizeof st->err, "%s", st->d->err);
-	alert_list_free(&st->d->out);
+	st_drop_out(st);
 	st->d->skipped = 0;
 	buf_free(&st->win);
 	st->state = ST_FAILED;
@@ -213,12 +247,17 @@ static int st_element(struct alert_stream *st, size_t q, bool known)
 			old = alert_index_find(st->reuse, h);
 	}
 	if (old) {
-		alert_list_push(&d->out, alert_ref((struct alert *)old));
+		alert_list_push(&d->out, (struct alert *)old);
+		st_mark(st, true);
 		d->pos = e;
 		st->reused++;
 	} else {
+		size_t n0 = d->out.n;
+
 		if (aj_element(d))
 			return -1;
+		if (d->out.n > n0)
+			st_mark(st, false);
 		if (!known)
 			h = alert_src_hash(d->buf + s, d->pos - s);
 	}
@@ -404,14 +443,11 @@ static int st_finish_array(struct alert_stream *st)
 	return aj_trailer_in(d, d->buf, d->pos, d->len);
 }
 
-int alert_stream_finish(struct alert_stream *st, struct alert_list *out, size_t *skipped,
-                        char err[ERR_MAX])
+int alert_stream_end(struct alert_stream *st, char err[ERR_MAX])
 {
 	struct alert_decoder *d = st->d;
 	size_t i;
 
-	if (skipped)
-		*skipped = 0;
 	switch (st->state) {
 	case ST_START:
 	case ST_WHOLE:
@@ -423,6 +459,10 @@ int alert_stream_finish(struct alert_stream *st, struct alert_list *out, size_t 
 		if (alert_decoder_step(d, SIZE_MAX, st->err) < 0) {
 			st->state = ST_FAILED;
 			break;
+		}
+		if (d->out.n) {
+			xgrow(&st->shared, &st->shared_cap, d->out.n, 1);
+			memset(st->shared, 0, d->out.n);
 		}
 		for (i = 0; i < d->out.n; i++)
 			st->sig = (st->sig ^ d->out.v[i]->src_hash) * FNV_PRIME;
@@ -446,17 +486,32 @@ int alert_stream_finish(struct alert_stream *st, struct alert_list *out, size_t 
 		errf(err, "%s", st->err);
 		return -1;
 	}
+	return 0;
+}
+
+void alert_stream_take(struct alert_stream *st, struct alert_list *out, size_t *skipped)
+{
+	struct alert_decoder *d = st->d;
+	size_t i;
+
 	if (skipped)
 		*skipped = d->skipped;
-	if (!out->n && !out->v) {
-		*out = d->out;
-	} else {
-		xgrow(&out->v, &out->cap, out->n + d->out.n, sizeof *out->v);
-		for (i = 0; i < d->out.n; i++)
-			out->v[out->n++] = d->out.v[i];
-		free(d->out.v);
-	}
+	xgrow(&out->v, &out->cap, out->n + d->out.n, sizeof *out->v);
+	for (i = 0; i < d->out.n; i++)
+		out->v[out->n++] = st->shared[i] ? alert_ref(d->out.v[i]) : d->out.v[i];
+	free(d->out.v);
 	memset(&d->out, 0, sizeof d->out);
+	d->skipped = 0;
+}
+
+int alert_stream_finish(struct alert_stream *st, struct alert_list *out, size_t *skipped,
+                        char err[ERR_MAX])
+{
+	if (skipped)
+		*skipped = 0;
+	if (alert_stream_end(st, err) < 0)
+		return -1;
+	alert_stream_take(st, out, skipped);
 	return 0;
 }
 
@@ -479,8 +534,10 @@ void alert_stream_free(struct alert_stream *st)
 {
 	if (!st)
 		return;
+	st_drop_out(st);
 	st->d->buf = NULL;
 	alert_decoder_free(st->d);
 	buf_free(&st->win);
+	free(st->shared);
 	free(st);
 }

@@ -30,13 +30,19 @@ struct alert_stream *alert_stream_new(const char *cluster, const struct alert_in
 void alert_stream_feed(struct alert_stream *st, const char *p, size_t n);
 /* Forget every byte fed so far: the body starts again (an HTTP retry). */
 void alert_stream_reset(struct alert_stream *st);
-/* The body has ended. 0: its alerts are appended to out (each a reference
- * the list owns) and *skipped (may be NULL) counts elements that were not
- * alerts; -1 with err filled, out untouched. The stream is spent after. */
+/* The body has ended: 0, or -1 with err filled (a malformed body; the
+ * message alert_list_from_json gives). */
+int alert_stream_end(struct alert_stream *st, char err[ERR_MAX]);
+/* After a successful end: append its alerts to out (the list owns a
+ * reference to each; shared ones get theirs only now, so a caller that
+ * finds the answer unchanged frees the stream without touching them) and
+ * set *skipped (may be NULL) to the elements that were not alerts. */
+void alert_stream_take(struct alert_stream *st, struct alert_list *out, size_t *skipped);
+/* end, then take. */
 int alert_stream_finish(struct alert_stream *st, struct alert_list *out, size_t *skipped,
                         char err[ERR_MAX]);
 /* A hash of the sequence of elements decoded (valid after a successful
- * finish): equal for bodies that decode to the same alerts in the same
+ * end): equal for bodies that decode to the same alerts in the same
  * order, whatever their whitespace. */
 uint64_t alert_stream_sig(const struct alert_stream *st);
 /* Elements taken from the reuse index instead of decoded. */

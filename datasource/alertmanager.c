@@ -166,7 +166,12 @@ static void am_drop_answer(struct am_peer *pe)
 {
 	alert_stream_free(pe->st);
 	pe->st = NULL;
-	alert_list_free(&pe->got);
+}
+
+static void am_drop_reuse(struct am_priv *p)
+{
+	alert_index_free(p->reuse);
+	p->reuse = NULL;
 }
 
 /* The end of a refresh, once every answer is in and decoded (or found
@@ -179,8 +184,8 @@ static void am_refresh_publish(struct am_priv *p, bool decoded)
 	int64_t latency = 0;
 	long first_ok = -1;
 
-	alert_index_free(p->reuse); /* before s->alerts may go */
-	p->reuse = NULL;
+	if (decoded)
+		am_drop_reuse(p); /* before s->alerts goes */
 	for (i = 0; i < p->n; i++) {
 		struct am_peer *pe = &p->peers[i];
 
@@ -285,8 +290,14 @@ static void am_refresh_finish(struct am_priv *p)
 	p->have_sig = n_ok > 0;
 	alert_list_free(&p->merged);
 	for (i = 0; i < p->n; i++) {
-		if (p->peers[i].ok)
-			alert_list_merge_take(&p->merged, &p->peers[i].got);
+		struct am_peer *pe = &p->peers[i];
+		struct alert_list got = {0};
+
+		if (!pe->ok)
+			continue;
+		alert_stream_take(pe->st, &got, NULL);
+		alert_list_merge_take(&p->merged, &got);
+		alert_list_free(&got);
 	}
 	am_refresh_publish(p, true);
 }
@@ -304,20 +315,19 @@ static void am_on_alerts(struct http_result *res, void *data)
 
 	pe->req = 0;
 	pe->ok = res->ok;
-	alert_list_free(&pe->got);
 	if (res->ok) {
 		pe->err[0] = '\0';
-		if (alert_stream_finish(pe->st, &pe->got, NULL, pe->err) == 0) {
+		if (alert_stream_end(pe->st, pe->err) == 0) {
 			pe->hash = alert_stream_sig(pe->st);
 		} else {
 			pe->ok = false;
 			p->have_sig = false; /* decode again next time: the error shows */
 		}
-	} else {
-		am_peer_failed(pe, res, pe->err);
 	}
-	alert_stream_free(pe->st);
-	pe->st = NULL;
+	if (!res->ok)
+		am_peer_failed(pe, res, pe->err);
+	if (!pe->ok)
+		am_drop_answer(pe);
 	pe->latency_ms = res->elapsed_ms;
 	p->alerts_pending--;
 	am_refresh_maybe_done(p);
@@ -419,8 +429,14 @@ void am_refresh(struct source *s)
 	p->sil_ok = false;
 	p->sil_err[0] = '\0';
 	p->alerts_pending = p->n;
-	alert_index_free(p->reuse);
-	p->reuse = s->alerts.n ? alert_index_new(&s->alerts) : NULL;
+	/* the index of the alerts shown, made once per answer that changed them */
+	if (p->reuse && (p->reuse_v != s->alerts.v || p->reuse_n != s->alerts.n))
+		am_drop_reuse(p);
+	if (!p->reuse && s->alerts.n) {
+		p->reuse = alert_index_new(&s->alerts);
+		p->reuse_v = s->alerts.v;
+		p->reuse_n = s->alerts.n;
+	}
 	for (i = 0; i < p->n; i++) {
 		struct am_peer *pe = &p->peers[i];
 		char *url = am_url(p, i, "/api/v2/alerts");
@@ -469,7 +485,7 @@ static void am_free(struct source *s)
 	}
 	http_cancel(p->http, p->sil_req);
 	alert_list_free(&p->merged);
-	alert_index_free(p->reuse);
+	am_drop_reuse(p);
 	if (p->nopeer_timer)
 		loop_del_timer(p->loop, p->nopeer_timer);
 	free(p->sil_body);

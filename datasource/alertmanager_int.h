@@ -23,9 +23,10 @@ struct am_peer {
 	uint64_t req;                 /* in flight, 0 none */
 	bool ok;
 	char err[ERR_MAX];
-	struct alert_stream *st;      /* owned or NULL: the answer, decoded as it arrives */
-	struct alert_list got;        /* owned: the answer's alerts, once it is in */
-	uint64_t hash;                /* of got (alert_stream_sig) */
+	struct alert_stream *st;      /* owned or NULL: the answer, decoded as it
+	                               * arrives; kept once ended until the refresh
+	                               * knows whether anything changed */
+	uint64_t hash;                /* of the answer's alerts (alert_stream_sig) */
 	int64_t latency_ms;
 	/* check */
 	uint64_t check_req;
@@ -82,7 +83,10 @@ struct am_priv {
 	bool have_sil_hash;
 	/* the alerts of s->alerts by the hash of their bytes: an element that
 	 * comes again unchanged is shared, not decoded (core/alert_stream.h) */
-	struct alert_index *reuse;    /* owned or NULL; borrows s->alerts' alerts */
+	struct alert_index *reuse;    /* owned or NULL; borrows s->alerts' alerts,
+	                               * kept while s->alerts is (reuse_v, reuse_n) */
+	struct alert **reuse_v;
+	size_t reuse_n;
 	struct alert_list merged;     /* owned: the peers' alerts, deduped */
 };
 

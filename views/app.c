@@ -173,8 +173,16 @@ static void app_tick_views(struct app *a)
 static void app_merge(struct app *a)
 {
 	struct alert_list next = {0};
+	uint64_t gens = 1;
 	size_t i;
 
+	/* generations only grow: an equal sum means no source changed (and
+	 * the merge below, which touches every alert, would find nothing) */
+	for (i = 0; i < a->n_sources; i++)
+		gens += a->sources[i]->generation;
+	if (gens == a->merged_gens)
+		return;
+	a->merged_gens = gens;
 	for (i = 0; i < a->n_sources; i++)
 		alert_list_merge_ref(&next, &a->sources[i]->alerts);
 	alert_list_sort(&next);

@@ -78,6 +78,8 @@ struct app {
 
 	struct alert_list alerts;/* owned: every source's alerts merged and sorted */
 	uint64_t gen;            /* bumped when alerts, filter or grouping change */
+	uint64_t merged_gens;    /* sum of the sources' generations at the last merge + 1,
+	                          * 0 before the first: unchanged, no merge to do */
 	struct filter filter;    /* owned */
 	char *filter_text;       /* owned or NULL: what the user typed */
 	char *group_by;          /* owned label name, or NULL: no grouping */
