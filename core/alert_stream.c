@@ -319,14 +319,16 @@ static size_t st_quote(const char *b, size_t i, size_t end)
 	return i;
 }
 
-/* Walk the new bytes; decode at each delimiter of the top array. */
-static void st_split(struct alert_stream *st)
+static bool st_splitting(const struct alert_stream *st)
 {
-	struct alert_decoder *d = st->d;
-	size_t i = st->scan, end = st->win.len;
-	const char *b = st->win.data;
+	return st->state == ST_OPEN || st->state == ST_ARRAY;
+}
 
-	while (i < end && (st->state == ST_OPEN || st->state == ST_ARRAY)) {
+/* The splitter a byte at a time over b[i, end); returns where it stopped
+ * (end, or past a delimiter after which the stream stopped splitting). */
+static size_t st_bytes(struct alert_stream *st, const char *b, size_t i, size_t end)
+{
+	while (i < end && st_splitting(st)) {
 		char c;
 
 		if (st->in_str) {
@@ -358,6 +360,87 @@ static void st_split(struct alert_stream *st)
 			st_upto(st, i - 1);
 		}
 	}
+	return i;
+}
+
+#ifdef __SSE2__
+/* Bit k set where b[k] == c, for the 64 bytes at b. */
+static inline uint64_t st_eq64(const char *b, char c)
+{
+	const __m128i v = _mm_set1_epi8(c);
+	uint64_t m = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v)) << (16 * k);
+	}
+	return m;
+}
+
+/* Bit k set when an odd number of bits at or below k are set in x. */
+static inline uint64_t st_prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/* 64 bytes at b (b[0] is window byte i) without a backslash: which bytes
+ * are inside strings follows from the quotes alone, so only the brackets
+ * and commas outside strings are visited. Returns 64, or how far it got
+ * when the stream stopped splitting. */
+static size_t st_block(struct alert_stream *st, const char *b, size_t i)
+{
+	uint64_t q = st_eq64(b, '"');
+	uint64_t in = st_prefix_xor(q) ^ (st->in_str ? ~(uint64_t)0 : 0);
+	uint64_t open = st_eq64(b, '[') | st_eq64(b, '{');
+	uint64_t close = st_eq64(b, ']') | st_eq64(b, '}');
+	uint64_t comma = st_eq64(b, ',');
+	uint64_t hits = (open | close | comma) & ~in;
+
+	st->in_str = in >> 63;
+	while (hits) {
+		int k = __builtin_ctzll(hits);
+		uint64_t bit = (uint64_t)1 << k;
+
+		hits &= hits - 1;
+		if (open & bit) {
+			st->depth++;
+		} else if (close & bit) {
+			st->depth--;
+			if (st->depth == 0 && b[k] == ']')
+				st_upto(st, i + (size_t)k);
+		} else if (st->depth == 1) {
+			st_upto(st, i + (size_t)k);
+		}
+		if (!st_splitting(st))
+			return (size_t)k + 1;
+	}
+	return 64;
+}
+#endif
+
+/* Walk the new bytes; decode at each delimiter of the top array. */
+static void st_split(struct alert_stream *st)
+{
+	struct alert_decoder *d = st->d;
+	size_t i = st->scan, end = st->win.len;
+	const char *b = st->win.data;
+
+#ifdef __SSE2__
+	while (i + 64 <= end && st_splitting(st)) {
+		if (st->esc || st_eq64(b + i, '\\'))
+			i = st_bytes(st, b, i, i + 64);
+		else
+			i += st_block(st, b + i, i);
+	}
+#endif
+	i = st_bytes(st, b, i, end);
 	st->scan = i;
 	if (st->state == ST_DONE) {
 		d->len = end;
