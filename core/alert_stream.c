@@ -23,7 +23,7 @@
 
 enum st_state {
 	ST_START = 0, /* before the first byte that is not whitespace */
-	ST_OPEN,      /* d->pos is at the array's '[' */
+	ST_OPEN,      /* d->pos is just past the array's '[' */
 	ST_ARRAY,     /* inside the array, d->pos at the next element */
 	ST_DONE,      /* the array closed; only whitespace may follow */
 	ST_WHOLE,     /* not an array: kept whole, decoded at the end */
@@ -271,6 +271,22 @@ static int st_element(struct alert_stream *st, size_t q, bool known)
 	return 0;
 }
 
+/* ST_OPEN, at the first byte that is not whitespace (as aj_open after
+ * the '['): the array is empty (']' eaten; ST_DONE, false) or it is not
+ * (ST_ARRAY, true). */
+static bool st_opened(struct alert_stream *st)
+{
+	struct alert_decoder *d = st->d;
+
+	if (aj_peek(d) == ']') {
+		d->pos++;
+		st->state = ST_DONE;
+		return false;
+	}
+	st->state = ST_ARRAY;
+	return true;
+}
+
 /* Decode what lies before the top array's delimiter at win[q]. */
 static void st_upto(struct alert_stream *st, size_t q)
 {
@@ -278,13 +294,8 @@ static void st_upto(struct alert_stream *st, size_t q)
 	size_t start;
 
 	d->len = q + 1;
-	if (st->state == ST_OPEN) {
-		if (!aj_open(d, ']')) {
-			st->state = ST_DONE;
-			return;
-		}
-		st->state = ST_ARRAY;
-	}
+	if (st->state == ST_OPEN && !st_opened(st))
+		return;
 	aj_peek(d);
 	start = d->pos;
 	if (st_element(st, q, true) == 0)
@@ -450,7 +461,13 @@ static void st_split(struct alert_stream *st)
 			buf_free(&st->win);
 		return;
 	}
-	if (st->state == ST_FAILED || d->pos == 0)
+	if (st->state == ST_FAILED)
+		return;
+	if (st_splitting(st)) {
+		d->len = end;
+		aj_peek(d); /* whitespace before the next element is not kept */
+	}
+	if (d->pos == 0)
 		return;
 	/* drop what is decoded: the window keeps the partial element only */
 	memmove(st->win.data, st->win.data + d->pos, end - d->pos);
@@ -499,7 +516,9 @@ void alert_stream_feed(struct alert_stream *st, const char *p, size_t n)
 			return;
 		}
 		st->state = c == '[' ? ST_OPEN : ST_WHOLE;
-		st->scan = d->pos;
+		st->scan = d->pos; /* the splitter counts the '[' too */
+		if (c == '[')
+			d->pos++;
 	}
 	if (st->state == ST_OPEN || st->state == ST_ARRAY)
 		st_split(st);
@@ -512,12 +531,8 @@ static int st_finish_array(struct alert_stream *st)
 
 	d->buf = st->win.data;
 	d->len = st->win.len;
-	if (st->state == ST_OPEN) {
-		if (!aj_open(d, ']'))
-			st->state = ST_DONE;
-		else
-			st->state = ST_ARRAY;
-	}
+	if (st->state == ST_OPEN)
+		st_opened(st);
 	while (st->state == ST_ARRAY || st->state == ST_DEFER) {
 		st->state = ST_ARRAY;
 		if (st_element(st, 0, false))

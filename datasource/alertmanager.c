@@ -27,6 +27,10 @@
 #define AM_CONNECT_MS 3000
 #define AM_TIMEOUT_MS 10000
 #define AM_MAX_BYTES ((size_t)64 << 20)
+/* Silences are decoded from a kept body (not streamed like alerts): a
+ * smaller cap bounds what a misbehaving server can make us hold. Thousands
+ * of silences are a few MB. */
+#define AM_SIL_MAX_BYTES ((size_t)16 << 20)
 #define AM_RETRIES 1
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -355,6 +359,7 @@ static void am_silences_start(struct am_priv *p, size_t i)
 	p->sil_pending = true;
 	am_req_init(&r, p, &p->peers[i]);
 	r.url = url;
+	r.max_bytes = AM_SIL_MAX_BYTES;
 	p->sil_req = http_request(p->http, &r, am_on_silences, p);
 	free(url);
 }

@@ -90,6 +90,10 @@ struct am_priv {
 	struct alert_list merged;     /* owned: the peers' alerts, deduped */
 };
 
+/* The cap on answers that are one small JSON object (status, silence
+ * create): a misbehaving server cannot make us hold more. */
+#define AM_SMALL_MAX_BYTES ((size_t)1 << 20)
+
 /* ---- alertmanager.c ---- */
 
 /* Peer i's URL with the cluster's path prefix and path appended. Malloced. */

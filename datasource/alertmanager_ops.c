@@ -136,6 +136,7 @@ static void am_op_send(struct am_op *op)
 	url = am_url(p, op->peer, path);
 	am_req_init(&r, p, &p->peers[op->peer]);
 	r.url = url;
+	r.max_bytes = AM_SMALL_MAX_BYTES;
 	r.method = op->kind == AM_OP_CREATE ? "POST" : "DELETE";
 	r.body = op->body;
 	/* not idempotent: a create retried after a lost answer would
@@ -295,6 +296,7 @@ void am_check(struct source *s)
 		char *url = am_url(p, i, "/api/v2/status");
 		am_req_init(&r, p, NULL); /* readiness asks for real: no breaker */
 		r.url = url;
+		r.max_bytes = AM_SMALL_MAX_BYTES;
 		pe->check_req = http_request(p->http, &r, am_on_check, pe);
 		free(url);
 	}

@@ -165,6 +165,7 @@ static void test_whitespace_is_not_held(void **state)
 	struct alert_stream *st = alert_stream_new("prod", NULL);
 	struct alert_list l = {0};
 	char sp[4096], err[ERR_MAX] = "", *want;
+	const char *first;
 	size_t i;
 
 	(void)state;
@@ -179,6 +180,24 @@ static void test_whitespace_is_not_held(void **state)
 	want = xmalloc(1 << 20);
 	memset(want, ' ', 1 << 20);
 	same_as_whole(want, 1 << 20);
+	/* the same inside the array: "[" and a megabyte of spaces (the fault
+	 * server's huge200), between elements too */
+	want[0] = '[';
+	same_as_whole(want, 1 << 20);
+	want[(1 << 20) - 1] = ']';
+	same_as_whole(want, 1 << 20);
+	st = alert_stream_new("prod", NULL);
+	first = "[{\"labels\":{},\"fingerprint\":\"f\",\"status\":{\"state\":\"x\"}},";
+	alert_stream_feed(st, first, strlen(first));
+	for (i = 0; i < 256; i++) {
+		alert_stream_feed(st, sp, sizeof sp);
+		assert_true(alert_stream_held(st) < 64);
+	}
+	alert_stream_feed(st, "1]", 2);
+	assert_int_equal(alert_stream_finish(st, &l, NULL, err), 0);
+	assert_int_equal(l.n, 1);
+	alert_list_free(&l);
+	alert_stream_free(st);
 	free(want);
 }
 
