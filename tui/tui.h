@@ -90,6 +90,11 @@ int tui_put(int y, int x, enum tui_role role, const char *text, int maxcols);
 /* printf-style tui_put: only for text pagetty formats itself. */
 int tui_putf(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* tui_put / tui_putf, but text that does not fit is cut one column early
+ * and ends in tui_ellipsis(), so a cut never passes for the whole text. */
+int tui_put_cut(int y, int x, enum tui_role role, const char *text, int maxcols);
+int tui_putf_cut(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /* Fill w columns (< 0: to the edge) of row y from x with spaces in role. */
 void tui_fill(int y, int x, int w, enum tui_role role);
 /* A horizontal rule (Unicode or '-'). */
