@@ -281,6 +281,45 @@ char *text_trunc(const char *s, size_t cols, bool pad, bool utf8)
 	return buf_steal(&b);
 }
 
+char *text_trunc_left(const char *s, size_t cols, bool utf8)
+{
+	const unsigned char *p;
+	struct buf b = {0};
+	size_t n, i, w;
+
+	if (!s)
+		s = "";
+	n = strlen(s);
+	w = text_width(s);
+	if (w <= cols)
+		return xstrdup(s);
+	if (cols == 0)
+		return xstrdup("");
+	/* drop code points from the front (and the zero-width ones after
+	 * them) until the rest fits next to the ellipsis */
+	p = (const unsigned char *)s;
+	i = 0;
+	while (i < n && w > cols - 1) {
+		uint32_t cp;
+		int valid;
+
+		i += text_decode(p + i, n - i, &cp, &valid);
+		w -= text_cp_width(cp);
+	}
+	while (i < n) {
+		uint32_t cp;
+		int valid;
+		size_t step = text_decode(p + i, n - i, &cp, &valid);
+
+		if (text_cp_width(cp) != 0)
+			break;
+		i += step;
+	}
+	buf_puts(&b, utf8 ? text_ellipsis : "~");
+	buf_append(&b, s + i, n - i);
+	return buf_steal(&b);
+}
+
 struct text_lines {
 	char **v; /* owned array of n owned strings */
 	size_t n;

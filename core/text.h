@@ -34,6 +34,10 @@ size_t text_fit(const char *s, size_t cols);
  * padded with spaces to exactly cols when pad. Malloced. */
 char *text_trunc(const char *s, size_t cols, bool pad, bool utf8);
 
+/* Copy of s cut at the front to cols columns, starting with "…" (or "~")
+ * when cut: for paths and URLs, whose end says most. Malloced. */
+char *text_trunc_left(const char *s, size_t cols, bool utf8);
+
 /* Word-wrap valid UTF-8 s to width cols. Returns the number of lines and sets
  * *lines to a malloced array of malloced strings. Hard-breaks words longer
  * than cols. Honors existing '\n'. */

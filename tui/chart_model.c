@@ -2,13 +2,14 @@
  * to plot, mapping samples to dots in braille (2x4), half-block (1x2) or
  * ASCII (1x3) cells, joining consecutive points, glyphs and axis labels;
  * several series per chart (their roles, glyphs and legend marks), current
- * value and threshold.
+ * value and threshold; fitting the legend's labels into few columns.
  * No curses here, so it is unit-tested (tests/unit/test_chart_model.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/text.h"
 #include "tui.h"
 
 /* A "nice" step (1, 2, 2.5, 5 x 10^k) at least raw. */
@@ -372,4 +373,90 @@ void tui_chart_fmt_ago(double s, char *out, size_t n)
 		snprintf(out, n, v % 3600 / 60 ? "-%ldh%02ldm" : "-%ldh", v / 3600, v % 3600 / 60);
 	else
 		snprintf(out, n, v % 86400 / 3600 ? "-%ldd%02ldh" : "-%ldd", v / 86400, v % 86400 / 3600);
+}
+
+char *tui_chart_label_values(const char *label)
+{
+	struct buf b = {0};
+	const char *p = label ? label : "", *end, *v;
+
+	while (*p) {
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		v = p;
+		if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') || *v == '_') {
+			while (v < end && ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+			                   (*v >= '0' && *v <= '9') || *v == '_'))
+				v++;
+			v = v < end && *v == '=' ? v + 1 : p;
+		}
+		if (b.len)
+			buf_putc(&b, ',');
+		buf_append(&b, v, (size_t)(end - v));
+		p = *end ? end + 1 : end;
+	}
+	return buf_steal(&b);
+}
+
+char *tui_chart_label_fit(const char *label, size_t cols, bool utf8)
+{
+	char *vals, *out;
+
+	if (!label)
+		label = "";
+	if (text_width(label) <= cols)
+		return xstrdup(label);
+	vals = tui_chart_label_values(label);
+	out = text_trunc(vals, cols, false, utf8);
+	free(vals);
+	return out;
+}
+
+int tui_chart_label_want(const char *label, size_t cols)
+{
+	char *vals;
+	int w;
+
+	if (!label)
+		return 0;
+	if (text_width(label) <= cols)
+		return (int)text_width(label);
+	vals = tui_chart_label_values(label);
+	w = (int)text_width(vals);
+	free(vals);
+	return w;
+}
+
+bool tui_chart_share(int total, size_t n, const int *want, int min, int *got)
+{
+	int left = total, open, each;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		got[i] = want[i] < min ? want[i] : min;
+		left -= got[i];
+	}
+	if (left < 0)
+		return false;
+	while (left > 0) {
+		open = 0;
+		for (i = 0; i < n; i++)
+			open += got[i] < want[i];
+		if (!open)
+			break;
+		each = left / open;
+		for (i = 0; i < n && left > 0; i++) {
+			int add;
+
+			if (got[i] >= want[i])
+				continue;
+			add = each ? each : 1;
+			if (add > want[i] - got[i])
+				add = want[i] - got[i];
+			got[i] += add;
+			left -= add;
+		}
+	}
+	return true;
 }

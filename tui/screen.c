@@ -466,6 +466,49 @@ int tui_putf(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...
 	return w;
 }
 
+int tui_put_cut(int y, int x, enum tui_role role, const char *text, int maxcols)
+{
+	int room, w;
+	char *ascii = NULL, *cut;
+	const char *s = text ? text : "";
+
+	if (!scr.up || y < 0 || y >= LINES || x < 0 || x >= COLS)
+		return 0;
+	room = COLS - x;
+	if (maxcols >= 0 && maxcols < room)
+		room = maxcols;
+	if (room <= 0)
+		return 0;
+	if (!scr.utf8) {
+		ascii = xstrdup(s);
+		text_asciify(ascii);
+		s = ascii;
+	}
+	if (text_width(s) <= (size_t)room) {
+		w = tui_put(y, x, role, s, room);
+	} else {
+		cut = text_trunc(s, (size_t)room, false, scr.utf8);
+		w = tui_put(y, x, role, cut, room);
+		free(cut);
+	}
+	free(ascii);
+	return w;
+}
+
+int tui_putf_cut(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...)
+{
+	va_list ap;
+	struct buf b = {0};
+	int w;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	w = tui_put_cut(y, x, role, b.data ? b.data : "", maxcols);
+	buf_free(&b);
+	return w;
+}
+
 void tui_fill(int y, int x, int w, enum tui_role role)
 {
 	int i;

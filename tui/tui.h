@@ -90,6 +90,11 @@ int tui_put(int y, int x, enum tui_role role, const char *text, int maxcols);
 /* printf-style tui_put: only for text pagetty formats itself. */
 int tui_putf(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* tui_put / tui_putf, but text that does not fit is cut one column early
+ * and ends in tui_ellipsis(), so a cut never passes for the whole text. */
+int tui_put_cut(int y, int x, enum tui_role role, const char *text, int maxcols);
+int tui_putf_cut(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /* Fill w columns (< 0: to the edge) of row y from x with spaces in role. */
 void tui_fill(int y, int x, int w, enum tui_role role);
 /* A horizontal rule (Unicode or '-'). */
@@ -219,13 +224,31 @@ const char *tui_chart_series_glyph(enum tui_chart_mode m, size_t i, bool plain, 
                                    char buf[8]);
 /* Series i's mark in the legend. */
 const char *tui_chart_series_mark(enum tui_chart_mode m, size_t i, bool plain, char buf[8]);
+/* A series' label in at most cols columns for the legend: whole when it
+ * fits, else its values without the label names ("code=500,pod=a" ->
+ * "500,a": what tells series apart), cut with an ellipsis if still too
+ * long. Malloced. tui_chart_label_want: the columns that would take (the
+ * whole label's when it fits in cols, else the values'). */
+char *tui_chart_label_fit(const char *label, size_t cols, bool utf8);
+int tui_chart_label_want(const char *label, size_t cols);
+/* The label's values alone: "code=500,pod=a" -> "500,a"; a part that is
+ * not name=value stays as it is. Malloced. */
+char *tui_chart_label_values(const char *label);
+/* Share total columns among n items that want want[i] each: each gets its
+ * want or min, whichever is less, then what is left is spread evenly, none
+ * past its want. got[i] out. False when even that first share does not fit
+ * (got[] holds it). */
+bool tui_chart_share(int total, size_t n, const int *want, int min, int *got);
 /* A value in its unit ("2.8s", "6.20%", "1.4k/s"; "-" when not finite). */
 void tui_chart_fmt(double v, enum tui_chart_unit u, char *out, size_t n);
 /* Time before now for the axis: "now", "-45s", "-15m", "-1h30m", "-2d". */
 void tui_chart_fmt_ago(double seconds, char *out, size_t n);
-/* Draw the chart in the box (title and values on the first row, y-axis
- * labels, time axis on the last row); degrades to one summary line when
- * small. */
+/* Draw the chart in the box (title and values on the first row, the
+ * legend on the second when there are several series and 6 rows or more,
+ * else after the title; y-axis labels, time axis on the last row); at 3
+ * rows it leaves out the time axis, below that (or under 24 columns) it is
+ * one summary line. Nothing on the first rows is cut mid-word: what does
+ * not fit is left out whole or ends in an ellipsis. */
 void tui_chart_draw(int y, int x, int h, int w, const struct tui_chart *c);
 
 #endif

@@ -1,15 +1,14 @@
 /* app.c: the console state. Merges the sources' alerts on every update,
  * keeps the filter and grouping, runs the refresh timer, keeps the view
  * stack, draws one frame per loop iteration when something changed (the
- * header and status line on every frame, then the views bottom-up) and
- * caches runbook URLs fetched over HTTP. The named commands and the key
+ * header and status rows on every frame, app_bars.c, then the views
+ * bottom-up) and caches runbook URLs fetched over HTTP. The named commands and the key
  * routing are in app_cmd.c. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/duration.h"
 #include "../core/text.h"
 #include "../datasource/drill.h"
 #include "app.h"
@@ -345,157 +344,6 @@ const struct app_fetch *app_fetch_url(struct app *a, const char *url)
 }
 
 /* ---- drawing ---- */
-
-static enum tui_role app_sev_role(enum alert_severity s)
-{
-	switch (s) {
-	case SEV_CRITICAL: return TUI_CRITICAL;
-	case SEV_ERROR: return TUI_ERROR;
-	case SEV_WARNING: return TUI_WARNING;
-	case SEV_INFO: return TUI_INFO;
-	default: return TUI_NORMAL;
-	}
-}
-
-/* A source's latency as the header shows it: a bucket ("<250ms"), not the
- * last figure, so an idle refresh whose latency jitters (575 ms, then 466,
- * then 745) leaves the header untouched and writes nothing. It moves up as
- * soon as a request takes longer than the bucket says, and down only once
- * one takes clearly less (under 80% of the bucket below), so what is shown
- * is always an upper bound on the last request. */
-static const int64_t app_lat_edges[] = { 50, 100, 250, 500, 1000, 2500, 5000, 10000 };
-#define APP_LAT_N (sizeof app_lat_edges / sizeof app_lat_edges[0])
-
-static unsigned app_lat_bucket(unsigned shown, int64_t ms)
-{
-	unsigned b = 0;
-
-	while (b < APP_LAT_N && ms >= app_lat_edges[b])
-		b++;
-	if (b < shown && shown <= APP_LAT_N && ms * 5 >= app_lat_edges[shown - 1] * 4)
-		return shown; /* a little faster than the bucket below: stay */
-	return b;
-}
-
-static void app_lat_label(unsigned b, char *out, size_t n)
-{
-	int64_t e = b < APP_LAT_N ? app_lat_edges[b] : app_lat_edges[APP_LAT_N - 1];
-
-	if (e >= 1000)
-		snprintf(out, n, "%s%g%s", b < APP_LAT_N ? "<" : ">", (double)e / 1000.0, "s");
-	else
-		snprintf(out, n, "<%lldms", (long long)e);
-}
-
-/* Row 0: name, DEMO, each source's health. Row 1: counts, filter, age. */
-static void app_draw_header(struct app *a, int w)
-{
-	int x = 0;
-	size_t i, stale = 0;
-	size_t count[SEV_UNKNOWN + 1] = {0}, silenced = 0;
-	static const char *sev_short[] = { "critical", "error", "warning", "info", "other" };
-	char age[32];
-	double now = wall_now();
-
-	tui_fill(0, 0, w, TUI_HEADER);
-	x += tui_put(0, x, TUI_HEADER, "pagetty", -1);
-	if (a->demo) {
-		x += tui_put(0, x, TUI_HEADER, " ", -1);
-		x += tui_put(0, x, TUI_DEMO, drill_source_find(a->sources, a->n_sources) ?
-		             " DRILL " : " DEMO ", -1);
-	}
-	/* Counted apart from drawing: sources cut off at the right edge fail too. */
-	for (i = 0; i < a->n_sources; i++) {
-		const struct source_status *st = &a->sources[i]->status;
-
-		if ((st->stale && st->ever_ok) || (!st->ever_ok && !st->ok && (st->stale || st->reason[0])))
-			stale++;
-	}
-	for (i = 0; i < a->n_sources && x < w; i++) {
-		const struct source *s = a->sources[i];
-		const struct source_status *st = &s->status;
-		char *name = text_clean(s->name);
-		char *reason = text_clean(st->reason);
-
-		x += tui_put(0, x, TUI_HEADER, "  ", -1);
-		if (st->stale && st->ever_ok) {
-			app_age(now - st->last_ok, age, sizeof age);
-			x += tui_putf(0, x, TUI_STALE, -1, "%s STALE %s: %s", name, age, reason);
-		} else if (!st->ever_ok && (st->stale || reason[0]) && !st->ok) {
-			x += tui_putf(0, x, TUI_STALE, -1, "%s DOWN: %s", name, reason);
-		} else if (!st->ever_ok) {
-			x += tui_putf(0, x, TUI_DIM, -1, "%s connecting%s", name, tui_ellipsis());
-		} else {
-			char lat[32];
-
-			if (!a->lat_shown)
-				a->lat_shown = xcalloc(a->n_sources, 1);
-			a->lat_shown[i] = (unsigned char)app_lat_bucket(a->lat_shown[i], st->latency_ms);
-			app_lat_label(a->lat_shown[i], lat, sizeof lat);
-			x += tui_putf(0, x, TUI_OK, -1, "%s ok %s", name, lat);
-		}
-		free(name);
-		free(reason);
-	}
-
-	x = 0;
-	for (i = 0; i < a->alerts.n; i++) {
-		count[a->alerts.v[i]->severity]++;
-		if (a->alerts.v[i]->state == ALERT_SILENCED)
-			silenced++;
-	}
-	for (i = 0; i <= SEV_UNKNOWN; i++) {
-		if (!count[i] && i != SEV_CRITICAL)
-			continue;
-		x += tui_putf(1, x, count[i] ? app_sev_role((enum alert_severity)i) : TUI_DIM, -1,
-		              "%zu %s ", count[i], sev_short[i]);
-	}
-	x += tui_putf(1, x, TUI_NORMAL, -1, "%s %zu alerts", tui_glyph_dot(), a->alerts.n);
-	if (silenced)
-		x += tui_putf(1, x, TUI_DIM, -1, " (%zu silenced)", silenced);
-	if (stale)
-		x += tui_putf(1, x, TUI_STALE, -1, " %s degraded: %zu of %zu sources failing",
-		              tui_glyph_dot(), stale, a->n_sources);
-	if (a->filter_text) {
-		char *f = text_clean(a->filter_text);
-		x += tui_putf(1, x, TUI_BOLD, -1, " %s filter: %s", tui_glyph_dot(), f);
-		free(f);
-	}
-	/* While refreshes arrive on time the line says so and stays still (an
-	 * idle frame writes nothing); the age shows, in the stale colour, only
-	 * once a refresh is late. */
-	if (a->last_update > 0) {
-		double late_after = (double)a->cfg->refresh_ms / 1000.0 + 5.0;
-
-		if (now - a->last_update > late_after) {
-			app_age(now - a->last_update, age, sizeof age);
-			x += tui_putf(1, x, TUI_STALE, -1, " %s last refresh %s ago", tui_glyph_dot(), age);
-		} else {
-			duration_format(a->cfg->refresh_ms, age, sizeof age);
-			x += tui_putf(1, x, TUI_DIM, -1, " %s live, every %s", tui_glyph_dot(), age);
-		}
-	}
-	x += slo_view_header(a, 1, x, w - x);
-	(void)x;
-}
-
-static void app_draw_status(struct app *a, int y, int w)
-{
-	struct view *top = app_top(a);
-	char esc[512];
-	int x;
-
-	tui_fill(y, 0, w, TUI_STATUS);
-	walker_escalate_text(a, esc, sizeof esc);
-	if (esc[0]) {
-		x = tui_put(y, 0, TUI_CRITICAL, esc, w);
-		if (a->status[0] && x + 3 < w)
-			tui_put(y, x + 2, a->status_role, a->status, w - x - 2);
-	} else if (a->status[0])
-		tui_put(y, 0, a->status_role, a->status, w);
-	else if (top && top->ops->hint)
-		tui_put(y, 0, TUI_DIM, top->ops->hint, w);
-}
 
 void app_draw(struct app *a)
 {

@@ -115,6 +115,10 @@ void app_free(struct app *a);
 void app_start(struct app *a);
 /* Draw a frame if dirty (the loop's before-sleep hook calls this). */
 void app_draw(struct app *a);
+/* app_bars.c, for app_draw: the two header rows in w columns; the status
+ * row y. */
+void app_draw_header(struct app *a, int w);
+void app_draw_status(struct app *a, int y, int w);
 /* A key from the terminal. */
 void app_key(struct app *a, int key);
 

@@ -21,6 +21,7 @@
 #define RBV_PANE_LINES 10    /* output lines shown under a step */
 #define RBV_GUTTER 6         /* marker, checkbox */
 #define RBV_LINE_MAX 4096    /* bytes of one output line shown */
+#define RBV_WHERE_MIN 12     /* columns the runbook's path needs to be shown */
 
 enum rbv_state { RBV_LOADING, RBV_READY, RBV_ERROR, RBV_NONE };
 
@@ -53,6 +54,8 @@ struct runbook_priv {
 	size_t cur;             /* current step index into steps */
 	size_t top;             /* first display row shown */
 	int body_h;             /* content rows at the last draw */
+	bool seen_ok;           /* seen_* hold the current step at the last draw */
+	size_t seen_cur, seen_rlast;
 };
 
 static void runbook_load_text(struct runbook_priv *p, const char *md, size_t len, const char *source)
@@ -241,6 +244,25 @@ static void runbook_scroll(struct runbook_priv *p, long delta)
 	}
 }
 
+/* The current step's rows grew (a run started after a confirmation, its
+ * output streams in): if its end was on screen, scroll so it stays there,
+ * as far as runbook_show_step allows, so the output is seen on a small
+ * terminal without scrolling by hand. */
+static void runbook_follow(struct runbook_priv *p)
+{
+	size_t rl;
+
+	if (p->cur >= p->n_steps)
+		return;
+	rl = p->steps[p->cur].rlast;
+	if (p->seen_ok && p->seen_cur == p->cur && rl > p->seen_rlast &&
+	    p->seen_rlast >= p->top && p->seen_rlast < p->top + (size_t)(p->body_h > 0 ? p->body_h : 1))
+		runbook_show_step(p);
+	p->seen_ok = true;
+	p->seen_cur = p->cur;
+	p->seen_rlast = rl;
+}
+
 static enum tui_role runbook_line_role(enum rb_line_kind k)
 {
 	switch (k) {
@@ -252,16 +274,19 @@ static enum tui_role runbook_line_role(enum rb_line_kind k)
 	}
 }
 
-/* The alert, pinned: name, severity, service/instance, firing age. */
+/* The alert, pinned: name, severity, firing age, its key labels
+ * (service, instance, namespace, ...: the first three it has). Too wide:
+ * without the name (the title row above has it); what is still too wide
+ * ends in an ellipsis. */
 static void runbook_draw_alert(struct runbook_priv *p, int y, int w)
 {
 	const struct alert *al = p->alert;
 	struct buf b = {0};
 	const char *keys[] = { "service", "instance", "namespace", "job", "pod" };
-	char age[32], *clean;
+	char age[32], *name = text_clean(alert_name(al)), *rest, *full;
 	size_t i, n = 0;
 
-	buf_printf(&b, "%s  [%s]", alert_name(al), alert_severity_str(al->severity));
+	buf_printf(&b, "[%s]", alert_severity_str(al->severity));
 	if (al->starts > 0) {
 		app_age(wall_now() - al->starts, age, sizeof age);
 		buf_printf(&b, "  %s %s", al->state == ALERT_ACTIVE ? "firing" : alert_state_str(al->state), age);
@@ -273,9 +298,13 @@ static void runbook_draw_alert(struct runbook_priv *p, int y, int w)
 			n++;
 		}
 	}
-	clean = text_clean(b.data);
-	tui_put(y, 0, al->severity == SEV_CRITICAL ? TUI_CRITICAL : TUI_BOLD, clean, w);
-	free(clean);
+	rest = text_clean(b.data);
+	full = xasprintf("%s  %s", name, rest);
+	tui_put_cut(y, 0, al->severity == SEV_CRITICAL ? TUI_CRITICAL : TUI_BOLD,
+	            (int)text_width(full) > w ? rest : full, w);
+	free(full);
+	free(rest);
+	free(name);
 	buf_free(&b);
 }
 
@@ -367,7 +396,7 @@ static void runbook_draw_run(int row, int w, const struct walk_run *r)
 	                    nl ? (size_t)(nl - r->command) : strlen(r->command ? r->command : ""),
 	                    0, 512);
 	if (x < w)
-		tui_putf(row, x, TUI_DIM, w - x, "$ %s%s", cmd, nl ? " ..." : "");
+		tui_putf_cut(row, x, TUI_DIM, w - x, "$ %s%s", cmd, nl ? " ..." : "");
 	free(cmd);
 }
 
@@ -425,7 +454,7 @@ static void runbook_draw_body(struct runbook_priv *p, int row, int y, int h, int
 
 			if (in_cur)
 				tui_put(row, 0, TUI_BADGE, tui_glyph_bar(), 1);
-			tui_put(row, RBV_GUTTER + 2, TUI_NORMAL, clean, w - RBV_GUTTER - 2);
+			tui_put_cut(row, RBV_GUTTER + 2, TUI_NORMAL, clean, w - RBV_GUTTER - 2);
 			free(clean);
 			break;
 		}
@@ -450,12 +479,17 @@ static void runbook_draw(struct app *a, struct view *v, int y, int h, int w)
 	size_t i, n;
 
 	runbook_load(a, p);
-	x = tui_putf(y, 0, TUI_TITLE, w, "Runbook for %s", name);
+	x = tui_putf_cut(y, 0, TUI_TITLE, w, "Runbook for %s", name);
 	n = walker_running(a);
 	if (n)
-		x += tui_putf(y, x + 2, TUI_INFO, w - x - 2, "%s %zu running", walker_spinner(), n) + 2;
-	if (*where)
-		tui_put(y, x + 2, TUI_DIM, where, w - x - 2);
+		x += tui_putf_cut(y, x + 2, TUI_INFO, w - x - 2, "%s %zu running", walker_spinner(), n) + 2;
+	/* the path or URL cut at the front: its end names the runbook */
+	if (*where && w - x - 2 >= RBV_WHERE_MIN) {
+		char *cut = text_trunc_left(where, (size_t)(w - x - 2), tui_utf8());
+
+		tui_put(y, x + 2, TUI_DIM, cut, w - x - 2);
+		free(cut);
+	}
 	runbook_draw_alert(p, y + 1, w);
 	tui_hline(y + 2, 0, w, TUI_DIM);
 	row = y + 3;
@@ -483,6 +517,7 @@ static void runbook_draw(struct app *a, struct view *v, int y, int h, int w)
 	case RBV_READY:
 		runbook_relayout(p, w > RBV_GUTTER + 4 ? (size_t)w - RBV_GUTTER - 1 : 2);
 		runbook_rows(p);
+		runbook_follow(p);
 		runbook_draw_body(p, row, y, h, w);
 		break;
 	}

@@ -5,6 +5,7 @@
  * with it) and the burning-SLO count in the header on every view. Strings
  * from SLO files and servers are sanitized here before they reach tui_put. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,28 +60,46 @@ void slo_views_refresh(struct app *a)
 		slo_live_refresh(a->slo);
 }
 
-int slo_view_header(struct app *a, int y, int x, int w)
+/* prio 4: the count (and stale SLOs), 5: how many page; app.c's
+ * header leaves out the line's pieces by prio. */
+static void slo_hdr_add(struct app_hdr_part *v, size_t *n, size_t max, int prio,
+                        enum tui_role role, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static void slo_hdr_add(struct app_hdr_part *v, size_t *n, size_t max, int prio,
+                        enum tui_role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*n >= max)
+		return;
+	v[*n].prio = prio;
+	v[*n].role = role;
+	va_start(ap, fmt);
+	vsnprintf(v[*n].text, sizeof v[*n].text, fmt, ap);
+	va_end(ap);
+	(*n)++;
+}
+
+void slo_view_header(struct app *a, struct app_hdr_part *v, size_t *n, size_t max)
 {
 	size_t pages = 0, tickets = 0, stale = 0, i;
-	int used = 0;
 
-	if (!a->slo || !a->slo->n_rows || w <= 0)
-		return 0;
+	if (!a->slo || !a->slo->n_rows)
+		return;
 	slo_live_burning(a->slo, &pages, &tickets);
 	for (i = 0; i < a->slo->n_rows; i++)
 		stale += a->slo->rows[i].err[0] != '\0';
-	used += tui_putf(y, x, TUI_NORMAL, w, " %s SLOs: ", tui_glyph_dot());
+	slo_hdr_add(v, n, max, 4, TUI_NORMAL, " %s SLOs: ", tui_glyph_dot());
 	if (pages + tickets == 0) {
-		used += tui_putf(y, x + used, TUI_OK, w - used, "none burning");
+		slo_hdr_add(v, n, max, 4, TUI_OK, "none burning");
 	} else {
-		used += tui_putf(y, x + used, pages ? TUI_CRITICAL : TUI_WARNING, w - used,
-		                 "%zu burning", pages + tickets);
+		slo_hdr_add(v, n, max, 4, pages ? TUI_CRITICAL : TUI_WARNING, "%zu burning",
+		            pages + tickets);
 		if (pages)
-			used += tui_putf(y, x + used, TUI_CRITICAL, w - used, " (%zu page)", pages);
+			slo_hdr_add(v, n, max, 5, TUI_CRITICAL, " (%zu page)", pages);
 	}
-	if (stale && used < w)
-		used += tui_putf(y, x + used, TUI_STALE, w - used, " %zu stale", stale);
-	return used;
+	if (stale)
+		slo_hdr_add(v, n, max, 4, TUI_STALE, " %zu stale", stale);
 }
 
 /* ---- formatting ---- */
@@ -149,40 +168,111 @@ static const struct slo_row *slo_view_sel(struct app *a, struct slo_view *p)
 	return &a->slo->rows[p->order[p->list.sel]];
 }
 
-/* Column x positions for width w. */
+/* The table's columns. SERVICE and SLO always show; the numbers each take
+ * a fixed width and, on a narrow terminal, show by priority (budget left,
+ * burn rate now, time to exhaustion, SLI, ...) while the SLO name keeps
+ * SLO_NAME_MIN columns; from the first that does not fit on, none shows and
+ * the rest goes to the name, up to SLO_NAME_MAX. A column that does not fit
+ * whole is left out, never cut. */
+enum slo_col { SC_OBJ, SC_WIN, SC_SLI, SC_BUD, SC_LEFT, SC_B1, SC_B6, SC_EXH, SC_COUNT };
+static const struct {
+	int w;               /* columns, the space after it included */
+	const char *head;    /* right-aligned in w - 1 */
+} slo_col_def[SC_COUNT] = {
+	[SC_OBJ] = { 8, "OBJ" }, [SC_WIN] = { 5, "WIN" }, [SC_SLI] = { 9, "SLI" },
+	[SC_BUD] = { 8, "BUDGET" }, [SC_LEFT] = { 8, "LEFT" }, [SC_B1] = { 8, "BURN1H" },
+	[SC_B6] = { 8, "BURN6H" }, [SC_EXH] = { 9, "EXHAUST" },
+};
+static const enum slo_col slo_col_prio[SC_COUNT] = {
+	SC_BUD, SC_B1, SC_EXH, SC_SLI, SC_LEFT, SC_B6, SC_OBJ, SC_WIN,
+};
+#define SLO_NAME_MIN 20
+#define SLO_NAME_MAX 34
+
 struct slo_cols {
-	int state, svc, name, obj, win, sli, bud, left, b1, b6, exh, note;
+	int state, svc, name, name_w;
+	int x[SC_COUNT];     /* -1: not shown */
+	int first;           /* x of the first number shown (w when none) */
+	int note;            /* x after the last column */
+	bool narrow;         /* numbers left out, or no room for notes after them */
 };
 
 static void slo_layout(int w, struct slo_cols *c)
 {
-	int name_w = w - (2 + 7 + 15 + 62);
+	int svc_w = w < 72 ? 10 : 14, name_min = w < 72 ? 14 : SLO_NAME_MIN;
+	int used = 2 + 7 + svc_w + 1 + name_min + 1, i, x;
+	bool on[SC_COUNT] = { false };
 
-	if (name_w < 12)
-		name_w = 12;
-	if (name_w > 34)
-		name_w = 34;
+	/* up to the first that does not fit: the room left is the name's */
+	for (i = 0; i < SC_COUNT && used + slo_col_def[slo_col_prio[i]].w <= w; i++) {
+		on[slo_col_prio[i]] = true;
+		used += slo_col_def[slo_col_prio[i]].w;
+	}
+	c->name_w = name_min + (w - used);
+	if (c->name_w > SLO_NAME_MAX)
+		c->name_w = SLO_NAME_MAX;
 	c->state = 2;
 	c->svc = c->state + 7;
-	c->name = c->svc + 15;
-	c->obj = c->name + name_w + 1;
-	c->win = c->obj + 8;
-	c->sli = c->win + 5;
-	c->bud = c->sli + 9;
-	c->left = c->bud + 8;
-	c->b1 = c->left + 8;
-	c->b6 = c->b1 + 8;
-	c->exh = c->b6 + 8;
-	c->note = c->exh + 9;
+	c->name = c->svc + svc_w + 1;
+	x = c->name + c->name_w + 1;
+	c->first = w;
+	c->narrow = false;
+	for (i = 0; i < SC_COUNT; i++) {
+		c->x[i] = on[i] ? x : -1;
+		if (on[i] && c->first == w)
+			c->first = x;
+		x += on[i] ? slo_col_def[i].w : 0;
+		c->narrow |= !on[i];
+	}
+	c->note = x;
+	c->narrow |= c->note + 12 > w;
+}
+
+/* One number, right-aligned in its column, if the column is shown. */
+static void slo_put_num(int y, const struct slo_cols *c, enum slo_col col, enum tui_role role,
+                        const char *text)
+{
+	if (c->x[col] >= 0)
+		tui_putf(y, c->x[col], role, slo_col_def[col].w - 1, "%*s", slo_col_def[col].w - 1, text);
+}
+
+/* The row's note: STALE with age and reason, an error, no data, low traffic;
+ * NULL when none. Malloced. */
+static char *slo_row_note(const struct slo_row *r, enum tui_role *role)
+{
+	char age[32], *e, *out;
+
+	if (r->err[0]) {
+		e = text_clean(r->err);
+		if (r->stale) {
+			app_age(wall_now() - r->updated, age, sizeof age);
+			out = xasprintf("STALE %s: %s", age, e);
+			*role = TUI_STALE;
+		} else {
+			out = xasprintf("error: %s", e);
+			*role = TUI_ERROR;
+		}
+		free(e);
+		return out;
+	}
+	if (r->have && r->ev.no_data) {
+		*role = TUI_DIM;
+		return xstrdup("no data");
+	}
+	if (r->have && r->ev.low_traffic) {
+		*role = TUI_WARNING;
+		return xstrdup("low traffic");
+	}
+	return NULL;
 }
 
 static void slo_draw_row(struct app *a, const struct slo_row *r, int y, int w, bool sel,
                          const struct slo_cols *c)
 {
 	const struct slo_def *d = slo_live_def(a->slo, r);
-	char *svc = text_clean(d->service), *name = text_clean(d->name);
+	char *svc = text_clean(d->service), *name = text_clean(d->name), *note;
 	char buf[32];
-	enum tui_role base = sel ? TUI_SELECTED : TUI_NORMAL;
+	enum tui_role base = sel ? TUI_SELECTED : TUI_NORMAL, note_role = TUI_NORMAL;
 	bool h = r->have;
 
 	if (sel) {
@@ -195,41 +285,35 @@ static void slo_draw_row(struct app *a, const struct slo_row *r, int y, int w, b
 		        r->ev.state == SLO_STATE_TICKET ? "TICKET" : "ok", 6);
 	else
 		tui_put(y, c->state, sel ? base : TUI_DIM, r->err[0] ? "ERROR" : "...", 6);
-	tui_put(y, c->svc, base, svc, c->name - c->svc - 1);
-	tui_put(y, c->name, base, name, c->obj - c->name - 1);
-	tui_putf(y, c->obj, base, 7, "%7.7s", (snprintf(buf, sizeof buf, "%g%%", d->objective * 100), buf));
-	slo_window_format(d->window_ms, buf, sizeof buf);
-	tui_putf(y, c->win, base, 4, "%4.4s", buf);
-	f_pct(h ? r->ev.sli : NAN, buf, sizeof buf);
-	tui_putf(y, c->sli, base, 8, "%8s", buf);
-	f_pct(h ? r->ev.budget_remaining : NAN, buf, sizeof buf);
-	tui_putf(y, c->bud, sel ? base : h && r->ev.budget_remaining < 0.25 ? TUI_ERROR : base,
-	         7, "%7s", buf);
-	f_dur(h ? r->ev.budget_remaining_s : NAN, buf, sizeof buf);
-	tui_putf(y, c->left, base, 7, "%7s", buf);
-	f_burn(h ? r->ev.burn[SLO_W1H] : NAN, buf, sizeof buf);
-	tui_putf(y, c->b1, sel ? base : burn_role(h ? r->ev.burn[SLO_W1H] : NAN), 7, "%7s", buf);
-	f_burn(h ? r->ev.burn[SLO_W6H] : NAN, buf, sizeof buf);
-	tui_putf(y, c->b6, sel ? base : burn_role(h ? r->ev.burn[SLO_W6H] : NAN), 7, "%7s", buf);
-	f_dur(h ? r->ev.exhaustion_s : NAN, buf, sizeof buf);
-	tui_putf(y, c->exh, base, 8, "%8s", buf);
-	if (c->note < w) {
-		if (r->err[0]) {
-			char age[32];
-			char *e = text_clean(r->err);
-			if (r->stale) {
-				app_age(wall_now() - r->updated, age, sizeof age);
-				tui_putf(y, c->note, sel ? base : TUI_STALE, w - c->note, "STALE %s: %s", age, e);
-			} else {
-				tui_putf(y, c->note, sel ? base : TUI_ERROR, w - c->note, "error: %s", e);
-			}
-			free(e);
-		} else if (h && r->ev.no_data) {
-			tui_put(y, c->note, sel ? base : TUI_DIM, "no data", w - c->note);
-		} else if (h && r->ev.low_traffic) {
-			tui_put(y, c->note, sel ? base : TUI_WARNING, "low traffic", w - c->note);
-		}
+	tui_put_cut(y, c->svc, base, svc, c->name - c->svc - 1);
+	tui_put_cut(y, c->name, base, name, c->name_w);
+	note = slo_row_note(r, &note_role);
+	if (c->narrow && note && r->err[0]) {
+		/* no room after the numbers: the error or STALE takes their place
+		 * (the detail pane still shows the last numbers) */
+		tui_put_cut(y, c->first, sel ? base : note_role, note, w - c->first);
+		goto out;
 	}
+	snprintf(buf, sizeof buf, "%g%%", d->objective * 100);
+	slo_put_num(y, c, SC_OBJ, base, buf);
+	slo_window_format(d->window_ms, buf, sizeof buf);
+	slo_put_num(y, c, SC_WIN, base, buf);
+	f_pct(h ? r->ev.sli : NAN, buf, sizeof buf);
+	slo_put_num(y, c, SC_SLI, base, buf);
+	f_pct(h ? r->ev.budget_remaining : NAN, buf, sizeof buf);
+	slo_put_num(y, c, SC_BUD, sel ? base : h && r->ev.budget_remaining < 0.25 ? TUI_ERROR : base, buf);
+	f_dur(h ? r->ev.budget_remaining_s : NAN, buf, sizeof buf);
+	slo_put_num(y, c, SC_LEFT, base, buf);
+	f_burn(h ? r->ev.burn[SLO_W1H] : NAN, buf, sizeof buf);
+	slo_put_num(y, c, SC_B1, sel ? base : burn_role(h ? r->ev.burn[SLO_W1H] : NAN), buf);
+	f_burn(h ? r->ev.burn[SLO_W6H] : NAN, buf, sizeof buf);
+	slo_put_num(y, c, SC_B6, sel ? base : burn_role(h ? r->ev.burn[SLO_W6H] : NAN), buf);
+	f_dur(h ? r->ev.exhaustion_s : NAN, buf, sizeof buf);
+	slo_put_num(y, c, SC_EXH, base, buf);
+	if (note && c->note < w)
+		tui_put_cut(y, c->note, sel ? base : note_role, note, w - c->note);
+out:
+	free(note);
 	free(svc);
 	free(name);
 }
@@ -238,7 +322,8 @@ static void slo_draw_detail(struct app *a, const struct slo_row *r, int y, int h
 {
 	const struct slo_def *d = slo_live_def(a->slo, r);
 	char *svc = text_clean(d->service), *name = text_clean(d->name);
-	char win[16], buf[32], budget[32], title[48];
+	char win[16], buf[32], budget[32], title[48], *note;
+	enum tui_role note_role = TUI_NORMAL;
 	struct tui_chart ch;
 	int i, bx = 2, cx = 26;
 	double now = wall_now(), win_s = (double)d->window_ms / 1000.0;
@@ -246,9 +331,13 @@ static void slo_draw_detail(struct app *a, const struct slo_row *r, int y, int h
 	tui_hline(y, 0, w, TUI_DIM);
 	slo_window_format(d->window_ms, win, sizeof win);
 	f_dur((1 - d->objective) * win_s, budget, sizeof budget);
-	tui_putf(y + 1, 2, TUI_TITLE, w - 4, "%s / %s", svc, name);
-	tui_putf(y + 2, 2, TUI_DIM, w - 4, "objective %g%% over %s: an error budget of %g%% (%s of full outage)",
-	         d->objective * 100, win, (1 - d->objective) * 100, budget);
+	tui_putf_cut(y + 1, 2, TUI_TITLE, w - 4, "%s / %s", svc, name);
+	tui_putf_cut(y + 2, 2, TUI_DIM, w - 4, "objective %g%% over %s: an error budget of %g%% (%s of full outage)",
+	             d->objective * 100, win, (1 - d->objective) * 100, budget);
+	note = slo_row_note(r, &note_role);
+	if (note)
+		tui_put_cut(y + 3, 2, note_role, note, w - 4);
+	free(note);
 	tui_putf(y + 4, bx, TUI_BOLD, 22, "burn rate per window");
 	for (i = 0; i < SLO_NWINDOWS && y + 5 + i < y + h; i++) {
 		double b = r->have ? r->ev.burn[i] : NAN;
@@ -304,16 +393,16 @@ static void slo_draw(struct app *a, struct view *v, int y, int h, int w)
 		if (st->stale) {
 			char age[32];
 			app_age(st->last_ok > 0 ? wall_now() - st->last_ok : 0, age, sizeof age);
-			x += tui_putf(row, x, TUI_STALE, w - 2 - x, "%s STALE %s: %s  ", name, age, reason);
+			x += tui_putf_cut(row, x, TUI_STALE, w - 2 - x, "%s STALE %s: %s  ", name, age, reason);
 		} else {
-			x += tui_putf(row, x, TUI_DIM, w - 2 - x, "%s%s  ", i ? "" : "from ", name);
+			x += tui_putf_cut(row, x, TUI_DIM, w - 2 - x, "%s%s  ", i ? "" : "from ", name);
 		}
 		free(name);
 		free(reason);
 	}
 	row++;
 	if (s->load_err[0]) {
-		tui_putf(row++, 2, TUI_ERROR, w - 4, "SLO specs: %s", s->load_err);
+		tui_putf_cut(row++, 2, TUI_ERROR, w - 4, "SLO specs: %s", s->load_err);
 	}
 	if (!s->n_rows) {
 		tui_put(row + 1, 2, TUI_BOLD, "No SLOs yet.", w - 4);
@@ -327,14 +416,9 @@ static void slo_draw(struct app *a, struct view *v, int y, int h, int w)
 	tui_put(row, c.state, TUI_DIM, "STATE", -1);
 	tui_put(row, c.svc, TUI_DIM, "SERVICE", -1);
 	tui_put(row, c.name, TUI_DIM, "SLO", -1);
-	tui_putf(row, c.obj, TUI_DIM, -1, "%7s", "OBJ");
-	tui_putf(row, c.win, TUI_DIM, -1, "%4s", "WIN");
-	tui_putf(row, c.sli, TUI_DIM, -1, "%8s", "SLI");
-	tui_putf(row, c.bud, TUI_DIM, -1, "%7s", "BUDGET");
-	tui_putf(row, c.left, TUI_DIM, -1, "%7s", "LEFT");
-	tui_putf(row, c.b1, TUI_DIM, -1, "%7s", "BURN1H");
-	tui_putf(row, c.b6, TUI_DIM, -1, "%7s", "BURN6H");
-	tui_putf(row, c.exh, TUI_DIM, -1, "%8s", "EXHAUST");
+	for (i = 0; i < SC_COUNT; i++)
+		if (c.x[i] >= 0)
+			tui_putf(row, c.x[i], TUI_DIM, -1, "%*s", slo_col_def[i].w - 1, slo_col_def[i].head);
 	row++;
 	list_h = y + h - row;
 	if (p->detail && list_h > 12)

@@ -35,15 +35,26 @@ void silence_expire_open(struct app *a, const struct alert *alert);
 
 void help_view_open(struct app *a);
 
+/* A piece of the header's second line. When the line is too wide for the
+ * terminal, pieces are left out whole, those of the highest prio first,
+ * down to APP_HDR_KEEP: those always show (cut with an ellipsis at the
+ * edge). */
+struct app_hdr_part {
+	int prio;
+	enum tui_role role;
+	char text[160];
+};
+#define APP_HDR_KEEP 1
+
 /* The SLO (`2`) and Signals (`3`) views, and the app's SLO state (slo.c):
  * start it with the app, free it with the app, refresh it on `R`; the
- * header's burning-SLO count at (y, x) in w columns, returns columns used. */
+ * header's burning-SLO count as parts appended to v[*n] (room for max). */
 void slo_view_open(struct app *a);
 void signals_view_open(struct app *a);
 void slo_views_start(struct app *a);
 void slo_views_stop(struct app *a);
 void slo_views_refresh(struct app *a);
-int slo_view_header(struct app *a, int y, int x, int w);
+void slo_view_header(struct app *a, struct app_hdr_part *v, size_t *n, size_t max);
 
 /* The current incident's timeline (the alert whose runbook opened last). */
 void timeline_view_open(struct app *a);

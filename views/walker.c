@@ -458,6 +458,9 @@ void walker_run(struct walker *w, int section, int step, bool rollback)
 	q->step = step;
 	q->rollback = rollback;
 	title = walker_step_title(w, section, step);
+	/* "...the start of the errors." reads "...errors? (y/N)" */
+	for (size_t n = strlen(title); n > 0 && strchr(". :", title[n - 1]); n--)
+		title[n - 1] = '\0';
 	if (c == WALK_CONFIRM_YN) {
 		question = xasprintf("Run %s[%s] %s? (y/N)", rollback ? "the rollback of " : "",
 		                     rb_rev_str(st->rev), title);

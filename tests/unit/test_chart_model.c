@@ -1,7 +1,8 @@
 /* test_chart_model.c: the pure chart math (tui/chart_model.c): value
  * ranges, plotting into dot cells and joining points, glyphs per mode,
  * value and time-axis labels; several series (range over all, each plotted
- * on its own, roles and glyphs that tell them apart), stats and thresholds. */
+ * on its own, roles and glyphs that tell them apart), stats and thresholds;
+ * legend labels fitted to few columns and columns shared among them. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -330,6 +331,90 @@ static void test_over(void **state)
 	assert_false(tui_chart_over(&c, 9));
 }
 
+/* Legend labels: whole when they fit, else the values alone (what tells
+ * series apart), else cut with an ellipsis; never wider than asked. */
+static void test_label_fit(void **state)
+{
+	static const struct {
+		const char *label;
+		size_t cols;
+		bool utf8;
+		const char *want;
+		int want_w;
+	} cases[] = {
+		{ "code=200", 8, true, "code=200", 8 },
+		{ "code=200", 20, true, "code=200", 8 },
+		{ "code=200", 7, true, "200", 3 },
+		{ "code=200", 3, true, "200", 3 },
+		{ "code=200", 2, true, "2\xe2\x80\xa6", 3 },
+		{ "code=200", 2, false, "2~", 3 },
+		{ "code=500,instance=api-1:9090", 12, true, "500,api-1:9\xe2\x80\xa6", 14 },
+		{ "code=500,instance=api-1:9090", 15, true, "500,api-1:9090", 14 },
+		/* a metric name (no "name=") and a value holding '=' stay whole */
+		{ "up,job=a=b", 6, true, "up,a=b", 6 },
+		{ "x-y=1,=2", 4, true, "x-y\xe2\x80\xa6", 8 },
+		{ "", 3, true, "", 0 },
+	};
+	size_t i;
+	char *out;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		out = tui_chart_label_fit(cases[i].label, cases[i].cols, cases[i].utf8);
+		if (strcmp(out, cases[i].want))
+			fail_msg("label case %zu: got \"%s\" want \"%s\"", i, out, cases[i].want);
+		assert_int_equal(tui_chart_label_want(cases[i].label, cases[i].cols), cases[i].want_w);
+		free(out);
+	}
+	out = tui_chart_label_fit(NULL, 4, true);
+	assert_string_equal(out, "");
+	free(out);
+	out = tui_chart_label_values("code=500,instance=api-1:9090");
+	assert_string_equal(out, "500,api-1:9090");
+	free(out);
+	out = tui_chart_label_values("code=500");
+	assert_string_equal(out, "500");
+	free(out);
+}
+
+/* Sharing columns: the minimum first, then evenly, none past its want. */
+static void test_share(void **state)
+{
+	static const struct {
+		int total, min;
+		int want[4];
+		bool ok;
+		int got[4];
+	} cases[] = {
+		{ 40, 3, { 8, 8, 8, 8 }, true, { 8, 8, 8, 8 } },
+		{ 20, 3, { 8, 8, 8, 8 }, true, { 5, 5, 5, 5 } },
+		{ 21, 3, { 8, 8, 8, 8 }, true, { 6, 5, 5, 5 } },
+		{ 20, 3, { 2, 30, 8, 8 }, true, { 2, 6, 6, 6 } },
+		{ 30, 3, { 2, 30, 4, 8 }, true, { 2, 16, 4, 8 } },
+		{ 11, 3, { 8, 8, 8, 8 }, false, { 3, 3, 3, 3 } },
+		{ 12, 3, { 8, 8, 8, 8 }, true, { 3, 3, 3, 3 } },
+		{ 0, 3, { 0, 0, 0, 0 }, true, { 0, 0, 0, 0 } },
+	};
+	int got[4];
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int sum = 0;
+
+		assert_int_equal(tui_chart_share(cases[i].total, 4, cases[i].want, cases[i].min, got),
+		                 cases[i].ok);
+		for (j = 0; j < 4; j++) {
+			if (got[j] != cases[i].got[j])
+				fail_msg("share case %zu item %zu: got %d want %d", i, j, got[j],
+				         cases[i].got[j]);
+			sum += got[j];
+		}
+		if (cases[i].ok)
+			assert_true(sum <= cases[i].total);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +430,8 @@ int main(void)
 		cmocka_unit_test(test_series),
 		cmocka_unit_test(test_series_glyphs),
 		cmocka_unit_test(test_over),
+		cmocka_unit_test(test_label_fit),
+		cmocka_unit_test(test_share),
 	};
 
 	return cmocka_run_group_tests_name("chart_model", tests, NULL, NULL);

@@ -258,6 +258,42 @@ static void test_trunc(void **state)
 static const struct {
 	const char *s;
 	size_t cols;
+	bool utf8;
+	const char *want;
+} trunc_left_cases[] = {
+	{"/a/b/runbook.md", 15, true, "/a/b/runbook.md"},
+	{"/a/b/runbook.md", 20, true, "/a/b/runbook.md"},
+	{"/a/b/runbook.md", 11, true, "\xe2\x80\xa6runbook.md"},
+	{"/a/b/runbook.md", 11, false, "~runbook.md"},
+	{"/a/b/runbook.md", 1, true, "\xe2\x80\xa6"},
+	{"/a/b/runbook.md", 0, true, ""},
+	{NULL, 3, true, ""},
+	/* wide: 日本語 is 6 columns; in 4 that is … + 語 (3 columns), not half of 本 */
+	{"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 4, true, "\xe2\x80\xa6\xe8\xaa\x9e"},
+	/* a combining mark goes with the letter dropped before it */
+	{"xe\xcc\x81" "abc", 4, true, "\xe2\x80\xa6" "abc"},
+};
+
+static void test_trunc_left(void **state)
+{
+	size_t i;
+	char *out;
+
+	(void)state;
+	for (i = 0; i < sizeof trunc_left_cases / sizeof trunc_left_cases[0]; i++) {
+		out = text_trunc_left(trunc_left_cases[i].s, trunc_left_cases[i].cols,
+		                      trunc_left_cases[i].utf8);
+		if (strcmp(out, trunc_left_cases[i].want) != 0)
+			fail_msg("trunc_left case %zu: got \"%s\" want \"%s\"", i, out,
+			         trunc_left_cases[i].want);
+		assert_true(text_width(out) <= trunc_left_cases[i].cols);
+		free(out);
+	}
+}
+
+static const struct {
+	const char *s;
+	size_t cols;
 	size_t n;
 	const char *want[6];
 } wrap_cases[] = {
@@ -348,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_trunc),
+		cmocka_unit_test(test_trunc_left),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_wrap_invariants),
 		cmocka_unit_test(test_asciify),
