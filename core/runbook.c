@@ -18,7 +18,6 @@
 #include "duration.h"
 #include "text.h"
 
-#define RB_MAX_INPUT (4u << 20)
 #define RB_MAX_DEPTH 16      /* nested containers walked; deeper is flattened */
 #define RB_MAX_WARNINGS 100
 #define RB_FLAT_MAX 4096     /* bytes of text kept from a flattened subtree */
@@ -587,6 +586,39 @@ static size_t rb_front_matter(const char *md, size_t len, int *lines)
 	}
 }
 
+/* The line where a stretch of non-blank lines (which holds any paragraph
+ * that starts in it) gets its RB_MAX_IMAGE_OPENERS+1st "![", or 0 when
+ * none does: see runbook.h. */
+static int rb_too_many_images(const char *md, size_t len)
+{
+	size_t i, n = 0;
+	int line = 1;
+	bool blank = true;   /* the line so far holds only blanks */
+
+	for (i = 0; i < len; i++) {
+		switch (md[i]) {
+		case '\n':
+			if (blank)
+				n = 0;
+			line++;
+			blank = true;
+			break;
+		case ' ':
+		case '\t':
+		case '\r':
+			break;
+		case '!':
+			if (i + 1 < len && md[i + 1] == '[' && ++n > RB_MAX_IMAGE_OPENERS)
+				return line;
+			/* fall through */
+		default:
+			blank = false;
+			break;
+		}
+	}
+	return 0;
+}
+
 static char *rb_title_from_source(const char *source)
 {
 	const char *base, *q;
@@ -612,6 +644,7 @@ int runbook_parse(const char *md, size_t len, const char *source,
 	struct rb_parser p = { .rb = rb };
 	cmark_node *doc, *c;
 	size_t skip = 0;
+	int line;
 
 	memset(rb, 0, sizeof *rb);
 	if (!md)
@@ -623,6 +656,10 @@ int runbook_parse(const char *md, size_t len, const char *source,
 	if (len >= 3 && memcmp(md, "\xef\xbb\xbf", 3) == 0)
 		skip = 3;
 	skip += rb_front_matter(md + skip, len - skip, &p.line_off);
+	if ((line = rb_too_many_images(md + skip, len - skip)) > 0)
+		return errf(err, "line %d: more than %d \"![\" in one paragraph (the markdown "
+		            "parser's time grows with their square)", line + p.line_off,
+		            RB_MAX_IMAGE_OPENERS);
 	doc = cmark_parse_document(len ? md + skip : "", len - skip, CMARK_OPT_DEFAULT);
 	if (!doc)
 		return errf(err, "markdown parser failed");

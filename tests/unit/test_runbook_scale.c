@@ -1,6 +1,7 @@
 /* test_runbook_scale.c: runbook markdown shaped at the paths that once cost
  * more than their length (a step of many reversibility tags, or of many
- * segments that are only tags). Each input is near the 4 MiB cap, where the
+ * segments that are only tags; a paragraph of many "![", which cmark itself
+ * takes quadratic time over). Each input is near the 4 MiB cap, where the
  * old quadratic work took over a minute in all (a return of it shows as a
  * slow suite); the tests assert what the parser makes of them, never a time. */
 #include <setjmp.h>
@@ -124,11 +125,74 @@ static void test_many_tag_segments(void **state)
 	free(md);
 }
 
+/* n copies of unit between prefix and suffix. Malloced. */
+static char *times(const char *prefix, const char *unit, size_t n, const char *suffix)
+{
+	struct buf b = {0};
+
+	buf_puts(&b, prefix);
+	while (n--)
+		buf_puts(&b, unit);
+	buf_puts(&b, suffix);
+	return buf_steal(&b);
+}
+
+/* cmark's cost grows with the square of the "![" in a paragraph: more
+ * than RB_MAX_IMAGE_OPENERS in one stretch of non-blank lines is refused,
+ * with the line; spread over paragraphs, any number parse. */
+static void test_image_openers(void **state)
+{
+	struct runbook rb;
+	char err[ERR_MAX], *md, *plain;
+	size_t copies;
+
+	(void)state;
+	/* 1 MB of these took cmark 44 s; 4 MiB would take hours */
+	md = fill("# Title\n\n", "![a[b](c) ", "\n", &copies);
+	assert_int_equal(runbook_parse(md, strlen(md), "img.md", &rb, err), -1);
+	assert_string_equal(err, "line 3: more than 256 \"![\" in one paragraph (the markdown "
+	                    "parser's time grows with their square)");
+	free(md);
+
+	/* the cap itself parses: the brackets are text */
+	md = times("", "![", RB_MAX_IMAGE_OPENERS, "x\n");
+	parse(md, &rb);
+	plain = rb_text_plain(&only_step(&rb)->text);
+	assert_int_equal(strlen(plain), 2 * RB_MAX_IMAGE_OPENERS + 1);
+	free(plain);
+	runbook_free(&rb);
+	free(md);
+
+	/* one more, on a later line of the same paragraph; front matter counts */
+	md = times("---\nowner: sre\n---\n# T\n\nsee\n", "![", RB_MAX_IMAGE_OPENERS, "\nx![");
+	assert_int_equal(runbook_parse(md, strlen(md), "img.md", &rb, err), -1);
+	assert_non_null(strstr(err, "line 8: more than 256"));
+	free(md);
+
+	/* a blank line (blanks only) ends the stretch */
+	md = times("", "![", RB_MAX_IMAGE_OPENERS, " \t\r\n \n![![");
+	parse(md, &rb);
+	runbook_free(&rb);
+	free(md);
+
+	/* real images, one per paragraph: as many as fit */
+	md = fill("", "![graph](g.png)\n\n", "", &copies);
+	assert_true(copies > RB_MAX_IMAGE_OPENERS * 100);
+	parse(md, &rb);
+	assert_int_equal(rb.sections[0].n_steps, copies);
+	plain = rb_text_plain(&rb.sections[0].steps[copies - 1].text);
+	assert_string_equal(plain, "graph <g.png>");
+	free(plain);
+	runbook_free(&rb);
+	free(md);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_many_tags),
 		cmocka_unit_test(test_many_tag_segments),
+		cmocka_unit_test(test_image_openers),
 	};
 
 	return cmocka_run_group_tests_name("runbook_scale", tests, NULL, NULL);
