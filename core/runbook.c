@@ -18,7 +18,6 @@
 #include "duration.h"
 #include "text.h"
 
-#define RB_MAX_INPUT (4u << 20)
 #define RB_MAX_DEPTH 16      /* nested containers walked; deeper is flattened */
 #define RB_MAX_WARNINGS 100
 #define RB_FLAT_MAX 4096     /* bytes of text kept from a flattened subtree */
@@ -180,50 +179,58 @@ static int rb_rev_rank(enum rb_rev r)
 }
 
 /* Take leading checkbox and reversibility tags off a step's text. When a
- * code block's attribute disagrees with the tag, the riskier one wins. */
+ * code block's attribute disagrees with the tag, the riskier one wins.
+ * Each segment's text moves once and the emptied segments go in one move
+ * at the end, so a step of many tags costs what its length does (moving
+ * the text after every tag was quadratic). */
 static void rb_strip_tags(struct rb_step *st)
 {
 	struct rb_seg *seg;
-	const char *s;
-	size_t i, n;
-	bool again = true;
+	const char *s, *t;
+	size_t i, drop = 0;   /* leading segments the tags used up */
+	bool stop = false;
 
-	while (again && st->text.n) {
-		seg = &st->text.v[0];
+	while (!stop && drop < st->text.n) {
+		seg = &st->text.v[drop];
 		if (seg->style & RBS_CODE)
-			return;
+			break;
 		s = rb_skip_space(seg->text);
-		again = false;
-		for (i = 0; i < ARRAY_LEN(rb_tags); i++) {
-			if (!rb_prefix_ci(s, rb_tags[i].tag))
-				continue;
-			if (rb_tags[i].checkbox >= 0 && st->checkbox < 0)
+		t = NULL;             /* where the text goes on after the tags */
+		for (;;) {
+			for (i = 0; i < ARRAY_LEN(rb_tags) && !rb_prefix_ci(s, rb_tags[i].tag); i++)
+				;
+			if (i == ARRAY_LEN(rb_tags) ||
+			    (rb_tags[i].checkbox >= 0 && st->checkbox >= 0)) {
+				stop = true;  /* not a tag, or a second checkbox: text */
+				break;
+			}
+			if (rb_tags[i].checkbox >= 0)
 				st->checkbox = rb_tags[i].checkbox;
-			else if (rb_tags[i].checkbox >= 0)
-				break;   /* a second checkbox is text */
 			if (rb_tags[i].rev && (!st->has_rev ||
 			                       rb_rev_rank(rb_tags[i].rev) > rb_rev_rank(st->rev))) {
 				st->rev = rb_tags[i].rev;
 				st->has_rev = true;
 			}
-			s = rb_skip_space(s + strlen(rb_tags[i].tag));
-			again = true;
-			break;
+			s = t = rb_skip_space(s + strlen(rb_tags[i].tag));
+			if (!*s)
+				break;        /* the segment was only tags */
 		}
-		if (!again)
+		if (!t)
 			break;
-		n = strlen(s);
-		memmove(seg->text, s, n + 1);
-		if (n == 0) {
-			free(seg->text);
-			memmove(st->text.v, st->text.v + 1, (st->text.n - 1) * sizeof *st->text.v);
-			st->text.n--;
-			/* a following plain segment may start with a space */
-			if (st->text.n && !(st->text.v[0].style & RBS_CODE)) {
-				s = rb_skip_space(st->text.v[0].text);
-				memmove(st->text.v[0].text, s, strlen(s) + 1);
-			}
+		memmove(seg->text, t, strlen(t) + 1);
+		if (*t)
+			break;
+		free(seg->text);
+		drop++;
+		/* a following plain segment may start with a space */
+		if (drop < st->text.n && !(st->text.v[drop].style & RBS_CODE)) {
+			s = rb_skip_space(st->text.v[drop].text);
+			memmove(st->text.v[drop].text, s, strlen(s) + 1);
 		}
+	}
+	if (drop) {
+		memmove(st->text.v, st->text.v + drop, (st->text.n - drop) * sizeof *st->text.v);
+		st->text.n -= drop;
 	}
 }
 
@@ -579,6 +586,39 @@ static size_t rb_front_matter(const char *md, size_t len, int *lines)
 	}
 }
 
+/* The line where a stretch of non-blank lines (which holds any paragraph
+ * that starts in it) gets its RB_MAX_IMAGE_OPENERS+1st "![", or 0 when
+ * none does: see runbook.h. */
+static int rb_too_many_images(const char *md, size_t len)
+{
+	size_t i, n = 0;
+	int line = 1;
+	bool blank = true;   /* the line so far holds only blanks */
+
+	for (i = 0; i < len; i++) {
+		switch (md[i]) {
+		case '\n':
+			if (blank)
+				n = 0;
+			line++;
+			blank = true;
+			break;
+		case ' ':
+		case '\t':
+		case '\r':
+			break;
+		case '!':
+			if (i + 1 < len && md[i + 1] == '[' && ++n > RB_MAX_IMAGE_OPENERS)
+				return line;
+			/* fall through */
+		default:
+			blank = false;
+			break;
+		}
+	}
+	return 0;
+}
+
 static char *rb_title_from_source(const char *source)
 {
 	const char *base, *q;
@@ -604,6 +644,7 @@ int runbook_parse(const char *md, size_t len, const char *source,
 	struct rb_parser p = { .rb = rb };
 	cmark_node *doc, *c;
 	size_t skip = 0;
+	int line;
 
 	memset(rb, 0, sizeof *rb);
 	if (!md)
@@ -615,6 +656,10 @@ int runbook_parse(const char *md, size_t len, const char *source,
 	if (len >= 3 && memcmp(md, "\xef\xbb\xbf", 3) == 0)
 		skip = 3;
 	skip += rb_front_matter(md + skip, len - skip, &p.line_off);
+	if ((line = rb_too_many_images(md + skip, len - skip)) > 0)
+		return errf(err, "line %d: more than %d \"![\" in one paragraph (the markdown "
+		            "parser's time grows with their square)", line + p.line_off,
+		            RB_MAX_IMAGE_OPENERS);
 	doc = cmark_parse_document(len ? md + skip : "", len - skip, CMARK_OPT_DEFAULT);
 	if (!doc)
 		return errf(err, "markdown parser failed");

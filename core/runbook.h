@@ -103,10 +103,20 @@ struct runbook {
 	size_t n_warnings;
 };
 
+/* Caps on what runbook_parse() hands the markdown parser. cmark 0.30
+ * walks every open image opener "![" of a paragraph each time a link closes
+ * there, so its time grows with the square of them (1 MB of "![a[b](c) "
+ * took 44 s); no paragraph (no stretch of non-blank lines) may hold more
+ * than RB_MAX_IMAGE_OPENERS. */
+#define RB_MAX_INPUT (4u << 20)
+#define RB_MAX_IMAGE_OPENERS 256
+
 /* Parse markdown (YAML front matter "---...---" is skipped). Mitigation
  * steps are stably sorted by reversibility (reversible, risky/unknown,
  * irreversible). Never fails on odd markdown; returns -1 only for input
- * over the size cap (4 MiB) or not text at all (NUL bytes). */
+ * over the size cap (RB_MAX_INPUT, 4 MiB), not text at all (NUL bytes), or
+ * with more than RB_MAX_IMAGE_OPENERS "![" in one stretch of non-blank
+ * lines. */
 int runbook_parse(const char *md, size_t len, const char *source,
                   struct runbook *rb, char err[ERR_MAX]);
 void runbook_free(struct runbook *rb);

@@ -23,11 +23,22 @@ void rb_grow(void *v, size_t n, size_t elsize)
 	}
 }
 
+/* Room for one more segment. Most texts (a layout line above all) hold
+ * one to three: start at two, not xgrow's eight. */
+void rb_text_reserve(struct rb_text *t)
+{
+	if (!t->cap) {
+		t->v = xmalloc(2 * sizeof *t->v);
+		t->cap = 2;
+	}
+	xgrow(&t->v, &t->cap, t->n + 1, sizeof *t->v);
+}
+
 void rb_text_append(struct rb_text *t, int style, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
-	xgrow(&t->v, &t->cap, t->n + 1, sizeof *t->v);
+	rb_text_reserve(t);
 	t->v[t->n].style = style;
 	t->v[t->n].text = xstrndup(s, n);
 	t->n++;
@@ -59,7 +70,7 @@ void rb_text_move(struct rb_text *dst, struct rb_text *src)
 	size_t i;
 
 	for (i = 0; i < src->n; i++) {
-		xgrow(&dst->v, &dst->cap, dst->n + 1, sizeof *dst->v);
+		rb_text_reserve(dst);
 		dst->v[dst->n++] = src->v[i];
 	}
 	free(src->v);

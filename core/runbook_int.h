@@ -14,6 +14,8 @@
  * so that item n fits: capacity is always the next power of two. */
 void rb_grow(void *v, size_t n, size_t elsize);
 
+/* Room in t for one more segment (a text's first takes two). */
+void rb_text_reserve(struct rb_text *t);
 /* Move src's segments to the end of dst; src is left empty. */
 void rb_text_move(struct rb_text *dst, struct rb_text *src);
 /* Sanitize n raw bytes and append them as one segment. */

@@ -57,14 +57,29 @@ static void rb_lay_put(struct rb_lay *L, struct rb_text *t, int style, const cha
 	free(copy);
 }
 
+/* n spaces as a plain segment (none for 0). */
 static void rb_lay_spaces(struct rb_text *t, size_t n)
 {
-	char *sp = xmalloc(n + 1);
+	char *sp;
 
+	if (n == 0)
+		return;
+	sp = xmalloc(n + 1);
 	memset(sp, ' ', n);
 	sp[n] = '\0';
-	rb_text_append(t, RBS_PLAIN, sp, n);
-	free(sp);
+	rb_text_reserve(t);
+	t->v[t->n].style = RBS_PLAIN;
+	t->v[t->n++].text = sp;
+}
+
+/* Columns of t's segments together (each is whole UTF-8). */
+static size_t rb_text_width(const struct rb_text *t)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < t->n; i++)
+		w += text_width(t->v[i].text);
+	return w;
 }
 
 /* One line: prefix (moved in) then s cut to the columns left. */
@@ -72,18 +87,20 @@ static void rb_lay_cut(struct rb_lay *L, enum rb_line_kind kind, struct rb_text 
                        int style, const char *s)
 {
 	struct rb_line *l = rb_lay_push(L, kind);
-	char *plain = rb_text_plain(prefix), *copy = xstrdup(s);
-	size_t pw = text_width(plain);
+	char *copy = NULL;
+	size_t pw = rb_text_width(prefix);
 
-	free(plain);
 	if (pw > L->width) {      /* only at absurd widths: drop the prefix */
 		rb_text_free(prefix);
 		pw = 0;
 	}
 	rb_text_move(&l->text, prefix);
-	if (!L->utf8)
+	if (!L->utf8) {
+		copy = xstrdup(s);
 		text_asciify(copy);
-	rb_text_append(&l->text, style, copy, text_fit(copy, L->width - pw));
+		s = copy;
+	}
+	rb_text_append(&l->text, style, s, text_fit(s, L->width - pw));
 	free(copy);
 }
 
@@ -95,18 +112,17 @@ static void rb_lay_wrap(struct rb_lay *L, enum rb_line_kind kind, struct rb_text
 {
 	struct buf flat = {0};
 	size_t *start = xcalloc(body->n + 1, sizeof *start);
-	char *plain = rb_text_plain(first), **lines = NULL, *seg;
-	size_t indent = text_width(plain), avail, nl, i, j, k, cur = 0, ls, le, a, b, len, fit;
+	char **lines = NULL;
+	size_t indent = rb_text_width(first), avail, nl, i, j, k, cur = 0, ls, le, a, b, len, fit;
 	struct rb_line *l;
 
-	free(plain);
 	for (i = 0; i < body->n; i++) {
 		start[i] = flat.len;
-		seg = xstrdup(body->v[i].text);
-		if (!L->utf8)
-			text_asciify(seg);
-		buf_puts(&flat, seg);
-		free(seg);
+		buf_puts(&flat, body->v[i].text);
+		if (!L->utf8 && flat.data) {
+			text_asciify(flat.data + start[i]);
+			flat.len = start[i] + strlen(flat.data + start[i]);
+		}
 	}
 	start[body->n] = flat.len;
 	if (indent + 4 > L->width) {
@@ -138,7 +154,10 @@ static void rb_lay_wrap(struct rb_lay *L, enum rb_line_kind kind, struct rb_text
 			rb_text_move(&l->text, first);
 		else
 			rb_lay_spaces(&l->text, indent);
-		fit = text_fit(lines[i], avail);   /* a wide glyph at width 1 */
+		/* only a wide glyph at width 1 is wider than its line may be
+		 * (text_wrap's lines fit, but for one code point, and none is
+		 * wider than 2) */
+		fit = avail >= 2 ? len : text_fit(lines[i], avail);
 		if (flat.len - cur < len || memcmp(flat.data + cur, lines[i], len) != 0) {
 			rb_text_append(&l->text, RBS_PLAIN, lines[i], fit);  /* not found: unstyled */
 			continue;

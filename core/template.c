@@ -166,14 +166,38 @@ struct tpl {
 	char name[128];    /* label/annotation name */
 };
 
+/* The last search for a closing "}}": no "}}", '\n' or NUL starts in
+ * [from, end), and end is where one does. A line of many "{{" is then
+ * scanned once, not once per "{{" (which was quadratic in the line). */
+struct tpl_memo {
+	const char *from;  /* borrowed: into the code; NULL before any search */
+	const char *end;   /* borrowed: a "}}", a '\n' or the terminating NUL */
+};
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
+/* Where the first "}}" at or after from on its line starts, or the '\n' or
+ * NUL that ends the line first; remembered in m for the next call. */
+static const char *tpl_close(const char *from, struct tpl_memo *m)
+{
+	const char *c;
+
+	if (m->from && from >= m->from && from <= m->end)
+		return m->end;
+	for (c = from; *c && *c != '\n' && !(c[0] == '}' && c[1] == '}'); c++)
+		;
+	m->from = from;
+	m->end = c;
+	return c;
+}
+
 /* Match a placeholder at p (which starts with "{{"). TPL_OTHER: a {{ ... }}
- * on one line that is not ours; TPL_NONE: no closing braces. */
-static enum tpl_kind tpl_match(const char *p, struct tpl *t)
+ * on one line that is not ours; TPL_NONE: no closing braces. m remembers
+ * the search for "}}" across calls on the same code. */
+static enum tpl_kind tpl_match(const char *p, struct tpl *t, struct tpl_memo *m)
 {
 	const char *q = p + 2, *name;
 	const char *close;
@@ -216,12 +240,10 @@ static enum tpl_kind tpl_match(const char *p, struct tpl *t)
 	}
 other:
 	t->kind = TPL_NONE;
-	for (close = p + 2; *close && *close != '\n'; close++) {
-		if (close[0] == '}' && close[1] == '}') {
-			t->kind = TPL_OTHER;
-			t->len = (size_t)(close + 2 - p);
-			break;
-		}
+	close = tpl_close(p + 2, m);
+	if (close[0] == '}') {
+		t->kind = TPL_OTHER;
+		t->len = (size_t)(close + 2 - p);
 	}
 	return t->kind;
 }
@@ -276,6 +298,7 @@ struct expander {
 	struct buf out;
 	int warnings;
 	char *err;           /* borrowed: the caller's err */
+	struct tpl_memo memo;
 };
 
 static void warn(struct expander *x, size_t off, const char *fmt, const char *arg)
@@ -403,7 +426,7 @@ static int sh_heredoc(struct expander *x, struct sh_lex *s, size_t *i)
 		buf_putc(&x->out, c[(*i)++]);
 	start = *i;
 	while (c[*i] && !strchr(" \t\n;&|<>()", c[*i])) {
-		if (c[*i] == '{' && c[*i + 1] == '{' && tpl_match(c + *i, &t) != TPL_NONE &&
+		if (c[*i] == '{' && c[*i + 1] == '{' && tpl_match(c + *i, &t, &x->memo) != TPL_NONE &&
 		    t.kind != TPL_OTHER)
 			return refuse(x, *i, &t, "in a here-document delimiter");
 		if (c[*i] == '\\' && c[*i + 1]) {
@@ -445,7 +468,8 @@ static int sh_body_line(struct expander *x, struct sh_lex *s, size_t *i)
 	struct tpl t;
 
 	for (p = line; p < line + len; p++)
-		if (p[0] == '{' && p[1] == '{' && tpl_match(p, &t) != TPL_NONE && t.kind != TPL_OTHER)
+		if (p[0] == '{' && p[1] == '{' && tpl_match(p, &t, &x->memo) != TPL_NONE &&
+		    t.kind != TPL_OTHER)
 			return refuse(x, (size_t)(p - c), &t, "in a here-document");
 	p = line;
 	if (s->hd_strip[s->hd_body])
@@ -579,7 +603,7 @@ static void sh_dollar(struct expander *x, struct sh_lex *s, size_t *i)
 	} else if (c[1] == '(') {
 		sh_push(s, SH_CMDSUB, 0);
 		n = 2;
-	} else if (c[1] == '{' && !(c[2] == '{' && tpl_match(c + 1, &t) != TPL_NONE &&
+	} else if (c[1] == '{' && !(c[2] == '{' && tpl_match(c + 1, &t, &x->memo) != TPL_NONE &&
 	                             t.kind != TPL_OTHER)) {
 		sh_push(s, SH_PARAM, 1);
 		n = 2;
@@ -620,7 +644,7 @@ static int sh_expand(struct expander *x)
 		}
 		was_dollar = s.dollar;
 		s.dollar = false;
-		if (c[i] == '{' && c[i + 1] == '{' && !s.esc && tpl_match(c + i, &t) != TPL_NONE) {
+		if (c[i] == '{' && c[i + 1] == '{' && !s.esc && tpl_match(c + i, &t, &x->memo) != TPL_NONE) {
 			if (t.kind == TPL_OTHER) {
 				warn_other(x, i, &t);
 			} else {
@@ -711,7 +735,7 @@ static int pq_expand(struct expander *x)
 
 	while (c[i]) {
 		if (c[i] == '{' && c[i + 1] == '{' && !esc && ctx != PQ_COMMENT &&
-		    tpl_match(c + i, &t) != TPL_NONE) {
+		    tpl_match(c + i, &t, &x->memo) != TPL_NONE) {
 			if (t.kind == TPL_OTHER) {
 				warn_other(x, i, &t);
 			} else {

@@ -65,11 +65,15 @@ static size_t text_decode(const unsigned char *s, size_t n, uint32_t *cp, int *v
 	return need + 1;
 }
 
-/* Columns of one code point: wcwidth(), with non-printables counted as 1. */
+/* Columns of one code point: wcwidth(), with non-printables counted as 1.
+ * Printable ASCII is 1 column in every locale: answered without asking. */
 static size_t text_cp_width(uint32_t cp)
 {
-	int w = wcwidth((wchar_t)cp);
+	int w;
 
+	if (cp >= 0x20 && cp < 0x7F)
+		return 1;
+	w = wcwidth((wchar_t)cp);
 	return w < 0 ? 1 : (size_t)w;
 }
 
@@ -164,7 +168,7 @@ char *text_sanitize(const char *s, size_t n, int flags, size_t max_bytes)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct buf b = {0};
-	size_t i = 0, len, cols, col = 0, keep = 0, budget;
+	size_t i = 0, run, len, cols, col = 0, keep = 0, budget;
 	char unit[16];
 	uint32_t cp;
 	int valid;
@@ -185,6 +189,25 @@ char *text_sanitize(const char *s, size_t n, int flags, size_t max_bytes)
 	xgrow(&b.data, &b.cap, (max_bytes && max_bytes < n ? max_bytes : n) + 1, 1);
 	b.data[0] = '\0';
 	while (i < n) {
+		/* a run of printable ASCII is itself: copy it in one go, up
+		 * to the cap (the byte after it then takes the cut below) */
+		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7F; run++)
+			;
+		if (run > i && (!max_bytes || b.len < max_bytes)) {
+			len = run - i;
+			if (max_bytes && len > max_bytes - b.len)
+				len = max_bytes - b.len;
+			buf_append(&b, s + i, len);
+			/* every byte of the run ends a unit: the last end
+			 * within the budget is the run's, or the budget */
+			if (b.len <= budget)
+				keep = b.len;
+			else if (b.len - len < budget)
+				keep = budget;
+			col += len;
+			i += len;
+			continue;
+		}
 		i += text_decode(p + i, n - i, &cp, &valid);
 		len = text_render(cp, valid, flags, col, unit, &cols);
 		if (max_bytes && b.len + len > max_bytes) {
@@ -220,6 +243,11 @@ size_t text_width(const char *s)
 		return 0;
 	n = strlen(s);
 	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7F) {   /* printable ASCII: 1 */
+			i++;
+			w++;
+			continue;
+		}
 		i += text_decode(p + i, n - i, &cp, &valid);
 		w += text_cp_width(cp);
 	}
@@ -238,8 +266,13 @@ static size_t text_fit_n(const char *s, size_t n, size_t cols, int at_least_one,
 	int valid;
 
 	while (i < n) {
-		step = text_decode(p + i, n - i, &cp, &valid);
-		cw = text_cp_width(cp);
+		if (p[i] >= 0x20 && p[i] < 0x7F) {  /* printable ASCII: 1 */
+			step = 1;
+			cw = 1;
+		} else {
+			step = text_decode(p + i, n - i, &cp, &valid);
+			cw = text_cp_width(cp);
+		}
 		if (w + cw > cols && !(at_least_one && i == 0))
 			break;
 		w += cw;
@@ -320,27 +353,43 @@ char *text_trunc_left(const char *s, size_t cols, bool utf8)
 	return buf_steal(&b);
 }
 
+/* Wrapped lines while they are made: all of them in one buffer, each
+ * ended by a NUL, so a wrap costs a few allocations whatever its length.
+ * text_wrap sizes the buffer for the worst case up front: every byte of
+ * the input in a line of its own (n bytes and n + 1 NULs). */
 struct text_lines {
-	char **v; /* owned array of n owned strings */
-	size_t n;
-	size_t cap;
+	char *text;       /* owned: the lines so far, then the one being built */
+	size_t len;       /* bytes used in text */
+	size_t line;      /* where in text the line being built starts */
+	size_t *off;      /* owned: where each finished line starts */
+	size_t n, cap;
 };
 
-static void text_lines_push(struct text_lines *l, struct buf *line)
+static void text_lines_put(struct text_lines *l, const char *s, size_t n)
 {
-	size_t end = line->len;
+	memcpy(l->text + l->len, s, n);
+	l->len += n;
+}
 
-	while (end > 0 && line->data[end - 1] == ' ')
-		end--;
-	xgrow(&l->v, &l->cap, l->n + 1, sizeof *l->v);
-	l->v[l->n++] = xstrndup(line->data ? line->data : "", end);
-	buf_reset(line);
+static size_t text_lines_len(const struct text_lines *l)
+{
+	return l->len - l->line;
+}
+
+/* Finish the line being built, trailing spaces dropped. */
+static void text_lines_push(struct text_lines *l)
+{
+	while (l->len > l->line && l->text[l->len - 1] == ' ')
+		l->len--;
+	l->text[l->len++] = '\0';
+	xgrow(&l->off, &l->cap, l->n + 1, sizeof *l->off);
+	l->off[l->n++] = l->line;
+	l->line = l->len;
 }
 
 /* Wrap one paragraph (no '\n') of n bytes into l. */
 static void text_wrap_para(struct text_lines *l, const char *s, size_t n, size_t cols)
 {
-	struct buf line = {0};
 	size_t i = 0, sp, ws, wlen, ww, lw = 0, spw, take, used, first = l->n;
 
 	while (i < n) {
@@ -358,46 +407,48 @@ static void text_wrap_para(struct text_lines *l, const char *s, size_t n, size_t
 		if (lw + spw + ww <= cols) {
 			/* fits on this line, with the spaces before it (indent
 			 * at the start of a paragraph is kept) */
-			buf_append(&line, s + sp, spw);
-			buf_append(&line, s + ws, wlen);
+			text_lines_put(l, s + sp, spw);
+			text_lines_put(l, s + ws, wlen);
 			lw += spw + ww;
 			continue;
 		}
 		if (lw > 0) {
-			text_lines_push(l, &line);
+			text_lines_push(l);
 			lw = 0;
 		}
 		/* the word starts a line; hard-break it while too wide */
 		while (ww > cols) {
 			take = text_fit_n(s + ws, wlen, cols, 1, &used);
-			buf_append(&line, s + ws, take);
-			text_lines_push(l, &line);
+			text_lines_put(l, s + ws, take);
+			text_lines_push(l);
 			ws += take;
 			wlen -= take;
 			ww -= used;
 		}
-		buf_append(&line, s + ws, wlen);
+		text_lines_put(l, s + ws, wlen);
 		lw = ww;
 	}
-	if (line.len > 0 || l->n == first)
-		text_lines_push(l, &line); /* the last line; "" for an empty paragraph */
-	buf_free(&line);
+	if (text_lines_len(l) > 0 || l->n == first)
+		text_lines_push(l); /* the last line; "" for an empty paragraph */
 }
 
 /* Lines are split on '\n'; a final '\n' does not start an extra empty
  * line, and "" gives no lines. Trailing spaces of a line are dropped. A
- * width of 0 is taken as 1. *lines is always a malloced array. */
+ * width of 0 is taken as 1. *lines is one malloced block: the array, a
+ * NULL after its last line, then the lines' text. */
 size_t text_wrap(const char *s, size_t cols, char ***lines)
 {
 	struct text_lines l = {0};
 	const char *nl;
-	size_t n;
+	char **v, *text;
+	size_t n, i;
 
 	if (cols == 0)
 		cols = 1;
 	if (!s)
 		s = "";
 	n = strlen(s);
+	l.text = xmalloc(2 * n + 2);
 	while (n > 0) {
 		nl = memchr(s, '\n', n);
 		if (!nl) {
@@ -408,20 +459,22 @@ size_t text_wrap(const char *s, size_t cols, char ***lines)
 		n -= (size_t)(nl - s) + 1;
 		s = nl + 1;
 	}
-	if (!l.v)
-		l.v = xcalloc(1, sizeof *l.v);
-	*lines = l.v;
+	v = xmalloc((l.n + 1) * sizeof *v + l.len);
+	text = (char *)(v + l.n + 1);
+	if (l.len)
+		memcpy(text, l.text, l.len);
+	for (i = 0; i < l.n; i++)
+		v[i] = text + l.off[i];
+	v[l.n] = NULL;
+	free(l.text);
+	free(l.off);
+	*lines = v;
 	return l.n;
 }
 
 void text_lines_free(char **lines, size_t n)
 {
-	size_t i;
-
-	if (!lines)
-		return;
-	for (i = 0; i < n; i++)
-		free(lines[i]);
+	(void)n;        /* one block, however many lines the caller used */
 	free(lines);
 }
 

@@ -39,9 +39,11 @@ char *text_trunc(const char *s, size_t cols, bool pad, bool utf8);
 char *text_trunc_left(const char *s, size_t cols, bool utf8);
 
 /* Word-wrap valid UTF-8 s to width cols. Returns the number of lines and sets
- * *lines to a malloced array of malloced strings. Hard-breaks words longer
- * than cols. Honors existing '\n'. */
+ * *lines to a malloced array of the lines, NULL after the last; the array
+ * and the lines are one block (free it with text_lines_free, never a line
+ * alone). Hard-breaks words longer than cols. Honors existing '\n'. */
 size_t text_wrap(const char *s, size_t cols, char ***lines);
+/* Free what text_wrap made (all of it; n is not needed). */
 void text_lines_free(char **lines, size_t n);
 
 /* Make s ASCII-only for a non-UTF-8 terminal: non-ASCII becomes '?'. In place. */

@@ -84,14 +84,24 @@ static inline bool fuzz_is_bidi(uint32_t cp)
 	       cp == 0x200E || cp == 0x200F || cp == 0x061C;
 }
 
+/* Columns of one code point as text_width() counts them: wcwidth, and 1
+ * for what wcwidth calls non-printable. */
+static inline size_t fuzz_cp_width(uint32_t cp)
+{
+	int cw = wcwidth((wchar_t)cp);
+
+	return cw < 0 ? 1 : (size_t)cw;
+}
+
 /* Is s (n bytes) safe to put on a terminal: valid UTF-8, no NUL, no C0
  * control (except '\n' when newline_ok), no DEL, no C1, no bidi override?
- * On failure *why says what and *at where. */
+ * On failure *why says what and *at where. When cols is not NULL it gets
+ * the text's width too (fuzz_width's count), in the same pass. */
 static inline bool fuzz_safe_text(const char *s, size_t n, bool newline_ok,
-                                  const char **why, size_t *at)
+                                  const char **why, size_t *at, size_t *cols)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
+	size_t i = 0, k, w = 0;
 	uint32_t cp;
 
 	while (i < n) {
@@ -101,6 +111,8 @@ static inline bool fuzz_safe_text(const char *s, size_t n, bool newline_ok,
 			*why = "invalid UTF-8";
 			return false;
 		}
+		if (cols)
+			w += fuzz_cp_width(cp);
 		if (cp == '\n' && newline_ok) {
 			i += k;
 			continue;
@@ -123,6 +135,8 @@ static inline bool fuzz_safe_text(const char *s, size_t n, bool newline_ok,
 		}
 		i += k;
 	}
+	if (cols)
+		*cols = w;
 	return true;
 }
 
@@ -145,16 +159,21 @@ static inline const char *fuzz_show(const char *s)
 	return out;
 }
 
-/* Assert that the NUL-terminated s is safe terminal text. */
-#define FUZZ_ASSERT_SAFE(s, newline_ok, what)                                    \
+/* Assert that the n bytes at s (inside a NUL-terminated string) are safe
+ * terminal text; when colsp is not NULL, *colsp gets their width. */
+#define FUZZ_ASSERT_SAFE_N(s, n, newline_ok, what, colsp)                        \
 	do {                                                                     \
 		const char *fz_why_ = "";                                        \
 		size_t fz_at_ = 0;                                               \
-		FUZZ_ASSERT(fuzz_safe_text((s), strlen(s), (newline_ok), &fz_why_, \
-		                           &fz_at_),                             \
+		FUZZ_ASSERT(fuzz_safe_text((s), (n), (newline_ok), &fz_why_,     \
+		                           &fz_at_, (colsp)),                    \
 		            "%s: %s at byte %zu of \"%s\"", (what), fz_why_, fz_at_, \
 		            fuzz_show((s) + (fz_at_ > 40 ? fz_at_ - 40 : 0)));   \
 	} while (0)
+
+/* Assert that the NUL-terminated s is safe terminal text. */
+#define FUZZ_ASSERT_SAFE(s, newline_ok, what)                                    \
+	FUZZ_ASSERT_SAFE_N((s), strlen(s), (newline_ok), (what), (size_t *)NULL)
 
 /* Columns of valid UTF-8 s, counted as text_width() does (wcwidth, and 1
  * for what wcwidth calls non-printable). Independent of core/text.c. */
@@ -163,7 +182,6 @@ static inline size_t fuzz_width(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k, w = 0;
 	uint32_t cp;
-	int cw;
 
 	while (i < n) {
 		k = fuzz_utf8_decode(p + i, n - i, &cp);
@@ -172,8 +190,7 @@ static inline size_t fuzz_width(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		cw = wcwidth((wchar_t)cp);
-		w += cw < 0 ? 1 : (size_t)cw;
+		w += fuzz_cp_width(cp);
 		i += k;
 	}
 	return w;

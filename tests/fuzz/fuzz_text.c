@@ -51,23 +51,19 @@ static int single_cluster(const char *line)
 	return k && fuzz_width(line + k, n - k) == 0;
 }
 
-static void check_widths(const char *s, bool newline_ok, size_t cols)
+/* fit, trunc and wrap of sanitized s at cols; s_ink is ink(s), made once
+ * for all the widths (so is the width check, in check_all_widths). */
+static void check_widths(const char *s, const char *s_ink, bool newline_ok, size_t cols)
 {
 	size_t len = strlen(s), fit, fw, i, n, k;
-	char *t, **lines, *a, *b;
+	char *t, **lines, *b;
 	struct buf joined = {0};
 	uint32_t cp;
 
-	FUZZ_ASSERT(text_width(s) == fuzz_width(s, len), "text_width %zu != %zu",
-	            text_width(s), fuzz_width(s, len));
-
 	fit = text_fit(s, cols);
 	FUZZ_ASSERT(fit <= len, "text_fit %zu > len %zu", fit, len);
-	fw = fuzz_width(s, fit);
+	FUZZ_ASSERT_SAFE_N(s, fit, newline_ok, "text_fit prefix (cut inside a code point?)", &fw);
 	FUZZ_ASSERT(fw <= cols, "text_fit prefix is %zu cols > %zu", fw, cols);
-	t = xstrndup(s, fit);
-	FUZZ_ASSERT_SAFE(t, newline_ok, "text_fit prefix (cut inside a code point?)");
-	free(t);
 	if (fit < len) {
 		k = fuzz_utf8_decode((const unsigned char *)s + fit, len - fit, &cp);
 		FUZZ_ASSERT(k, "text_fit stopped inside a code point");
@@ -76,34 +72,47 @@ static void check_widths(const char *s, bool newline_ok, size_t cols)
 	}
 
 	t = text_trunc(s, cols, true, true);
-	FUZZ_ASSERT_SAFE(t, newline_ok, "text_trunc pad");
-	FUZZ_ASSERT(fuzz_width(t, strlen(t)) == cols, "text_trunc pad: %zu cols, want %zu",
-	            fuzz_width(t, strlen(t)), cols);
+	FUZZ_ASSERT_SAFE_N(t, strlen(t), newline_ok, "text_trunc pad", &fw);
+	FUZZ_ASSERT(fw == cols, "text_trunc pad: %zu cols, want %zu", fw, cols);
 	free(t);
 	t = text_trunc(s, cols, false, false);
-	FUZZ_ASSERT_SAFE(t, newline_ok, "text_trunc");
-	FUZZ_ASSERT(fuzz_width(t, strlen(t)) <= cols, "text_trunc: %zu cols > %zu",
-	            fuzz_width(t, strlen(t)), cols);
+	FUZZ_ASSERT_SAFE_N(t, strlen(t), newline_ok, "text_trunc", &fw);
+	FUZZ_ASSERT(fw <= cols, "text_trunc: %zu cols > %zu", fw, cols);
 	free(t);
 
 	n = text_wrap(s, cols, &lines);
 	FUZZ_ASSERT(lines != NULL, "text_wrap gave no array");
+	FUZZ_ASSERT(lines[n] == NULL, "text_wrap: no NULL after line %zu", n);
 	for (i = 0; i < n; i++) {
 		FUZZ_ASSERT(lines[i] != NULL, "text_wrap line %zu NULL", i);
-		FUZZ_ASSERT(!strchr(lines[i], '\n'), "text_wrap line %zu holds a newline", i);
-		FUZZ_ASSERT_SAFE(lines[i], false, "text_wrap line");
-		fw = fuzz_width(lines[i], strlen(lines[i]));
+		k = strlen(lines[i]);
+		/* safe with newline_ok false: no '\n' in a line either */
+		FUZZ_ASSERT_SAFE_N(lines[i], k, false, "text_wrap line", &fw);
 		FUZZ_ASSERT(fw <= (cols ? cols : 1) || single_cluster(lines[i]),
 		            "text_wrap line %zu is %zu cols > %zu", i, fw, cols);
-		buf_puts(&joined, lines[i]);
+		buf_append(&joined, lines[i], k);
 	}
-	a = ink(s);
 	b = ink(joined.data ? joined.data : "");
-	FUZZ_ASSERT(strcmp(a, b) == 0, "text_wrap lost or changed text");
-	free(a);
+	FUZZ_ASSERT(strcmp(s_ink, b) == 0, "text_wrap lost or changed text");
 	free(b);
 	buf_free(&joined);
 	text_lines_free(lines, n);
+}
+
+/* The width helpers on sanitized s: text_width once, the rest at cols 0,
+ * 1, 2, the input's cols and 80. */
+static void check_all_widths(const char *s, bool newline_ok, size_t cols)
+{
+	size_t len = strlen(s), w = text_width(s), fw = fuzz_width(s, len);
+	char *s_ink = ink(s);
+
+	FUZZ_ASSERT(w == fw, "text_width %zu != %zu", w, fw);
+	check_widths(s, s_ink, newline_ok, 0);
+	check_widths(s, s_ink, newline_ok, 1);
+	check_widths(s, s_ink, newline_ok, 2);
+	check_widths(s, s_ink, newline_ok, cols);
+	check_widths(s, s_ink, newline_ok, 80);
+	free(s_ink);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -165,13 +174,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 
 		/* widths on the sanitized text: two flag sets are enough */
-		if (flags == 0 || flags == (TEXT_KEEP_NEWLINES | TEXT_KEEP_TABS)) {
-			check_widths(full, nl, 0);
-			check_widths(full, nl, 1);
-			check_widths(full, nl, 2);
-			check_widths(full, nl, cols);
-			check_widths(full, nl, 80);
-		}
+		if (flags == 0 || flags == (TEXT_KEEP_NEWLINES | TEXT_KEEP_TABS))
+			check_all_widths(full, nl, cols);
 
 		out = xstrdup(full);
 		text_asciify(out);

@@ -441,6 +441,74 @@ static void test_shell_quote(void **state)
 	}
 }
 
+/* ---- many braces ----------------------------------------------------------- */
+
+/* prefix, n copies of unit, suffix: malloced. */
+static char *repeat(const char *prefix, const char *unit, size_t n, const char *suffix)
+{
+	size_t p = strlen(prefix), u = strlen(unit), i;
+	char *s = xmalloc(p + u * n + strlen(suffix) + 1);
+
+	memcpy(s, prefix, p);
+	for (i = 0; i < n; i++)
+		memcpy(s + p + i * u, unit, u);
+	strcpy(s + p + u * n, suffix);
+	return s;
+}
+
+/* A line of many "{{" looks for its "}}" once, not once per "{{": each of
+ * these took minutes at this size when the search was repeated (the suite
+ * timeout catches a return of that); the results are what they always were. */
+static void test_many_braces(void **state)
+{
+	static const struct {
+		bool promql;
+		const char *prefix, *unit, *suffix, *placed;
+		int per_unit;   /* warnings per copy of unit */
+		int extra;      /* warnings beyond those */
+	} cases[] = {
+		{false, "echo ", "{{", "", NULL, 0, 0},                   /* never closed */
+		{false, "echo ", "{", "}}", NULL, 1, -1},                 /* each {{ is not ours */
+		{false, "cat <<EOF\n", "{{", "\nEOF\n", NULL, 0, 0},      /* here-document body */
+		{false, "echo ", "{{\n", "", NULL, 0, 0},                 /* one per line */
+		{false, "echo ", "{{", " {{ $labels.v }}", " 'V'", 2, -1},  /* ours after them */
+		{true, "up ", "{{", "", NULL, 0, 0},
+		{true, "up ", "{", "}}", NULL, 1, -1},
+		{true, "up ", "{{", " {{ $labels.v }}", " \"V\"", 2, -1},
+	};
+	struct alert *a = mk_alert("V");
+	size_t n = 1 << 19, i, len;
+	char err[ERR_MAX], *code, *out, *want;
+	int rc;
+
+	(void)state;
+	/* small first, with the exact messages */
+	assert_int_equal(template_expand("{{{ x }}", false, a, &out, err), 2);
+	assert_string_equal(out, "{{{ x }}");
+	assert_non_null(strstr(err, "not a pagetty placeholder"));
+	free(out);
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		code = repeat(cases[i].prefix, cases[i].unit, n, cases[i].suffix);
+		rc = template_expand(code, cases[i].promql, a, &out, err);
+		if (rc != cases[i].per_unit * (int)n + cases[i].extra)
+			fail_msg("case %zu: rc %d (%s), want %d", i, rc, err,
+			         cases[i].per_unit * (int)n + cases[i].extra);
+		assert_non_null(out);
+		if (cases[i].placed) {
+			/* the braces stay, the placeholder becomes the value */
+			len = strlen(cases[i].prefix) + strlen(cases[i].unit) * n;
+			want = xasprintf("%.*s%s", (int)len, code, cases[i].placed);
+			assert_string_equal(out, want);
+			free(want);
+		} else {
+			assert_string_equal(out, code);
+		}
+		free(out);
+		free(code);
+	}
+	alert_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_literal_and_unknown),
 		cmocka_unit_test(test_promql),
 		cmocka_unit_test(test_shell_quote),
+		cmocka_unit_test(test_many_braces),
 	};
 
 	return cmocka_run_group_tests_name("template", tests, NULL, NULL);

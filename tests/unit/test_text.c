@@ -361,6 +361,45 @@ static void test_wrap_invariants(void **state)
 	}
 }
 
+/* The worst cases for text_wrap's one block: a line per byte (a long word
+ * at width 1), a line per '\n'. The array ends in NULL, and
+ * text_lines_free frees it all whatever n it is given. */
+static void test_wrap_one_block(void **state)
+{
+	size_t n = 100000, i, got;
+	char *s = malloc(2 * n + 1), **lines;
+
+	(void)state;
+	assert_non_null(s);
+	memset(s, 'x', n);
+	s[n] = '\0';
+	got = text_wrap(s, 1, &lines);
+	assert_int_equal(got, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(lines[i], "x");
+	assert_null(lines[n]);
+	text_lines_free(lines, 0);
+
+	memset(s, '\n', n);
+	got = text_wrap(s, 80, &lines);
+	assert_int_equal(got, n);          /* the last '\n' starts no line */
+	for (i = 0; i < n; i++)
+		assert_string_equal(lines[i], "");
+	assert_null(lines[n]);
+	text_lines_free(lines, got);
+
+	for (i = 0; i < n; i++)
+		memcpy(s + 2 * i, i % 2 ? "y " : "x ", 2);
+	s[2 * n] = '\0';
+	got = text_wrap(s, 3, &lines);     /* "x y" fits, the spaces go */
+	assert_int_equal(got, n / 2);
+	assert_string_equal(lines[0], "x y");
+	assert_string_equal(lines[got - 1], "x y");
+	assert_null(lines[got]);
+	text_lines_free(lines, 1);
+	free(s);
+}
+
 static void test_asciify(void **state)
 {
 	char s[] = "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\xa5 ok\xff";
@@ -387,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_trunc_left),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_wrap_invariants),
+		cmocka_unit_test(test_wrap_one_block),
 		cmocka_unit_test(test_asciify),
 	};
 
