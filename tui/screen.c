@@ -418,25 +418,45 @@ void tui_cursor(int y, int x)
 	scr.cur_x = x;
 }
 
-int tui_put(int y, int x, enum tui_role role, const char *text, int maxcols)
+/* Columns free at (y, x), at most maxcols (-1: to the edge); 0 when
+ * nothing can be drawn there. */
+static int tui_room(int y, int x, int maxcols)
 {
 	int room;
-	size_t n, w;
-	char *ascii = NULL;
-	const char *s = text ? text : "";
 
 	if (!scr.up || y < 0 || y >= LINES || x < 0 || x >= COLS)
 		return 0;
 	room = COLS - x;
 	if (maxcols >= 0 && maxcols < room)
 		room = maxcols;
-	if (room <= 0)
-		return 0;
+	return room > 0 ? room : 0;
+}
+
+/* text as the screen can show it: itself, or (the locale is not UTF-8) an
+ * ASCII copy in *ascii, which the caller frees. */
+static const char *tui_shown(const char *text, char **ascii)
+{
+	const char *s = text ? text : "";
+
+	*ascii = NULL;
 	if (!scr.utf8) {
-		ascii = xstrdup(s);
-		text_asciify(ascii);
-		s = ascii;
+		*ascii = xstrdup(s);
+		text_asciify(*ascii);
+		s = *ascii;
 	}
+	return s;
+}
+
+int tui_put(int y, int x, enum tui_role role, const char *text, int maxcols)
+{
+	int room = tui_room(y, x, maxcols);
+	size_t n, w;
+	char *ascii;
+	const char *s;
+
+	if (!room)
+		return 0;
+	s = tui_shown(text, &ascii);
 	n = text_fit(s, (size_t)room);
 	w = 0;
 	if (n) {
@@ -468,22 +488,13 @@ int tui_putf(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...
 
 int tui_put_cut(int y, int x, enum tui_role role, const char *text, int maxcols)
 {
-	int room, w;
-	char *ascii = NULL, *cut;
-	const char *s = text ? text : "";
+	int room = tui_room(y, x, maxcols), w;
+	char *ascii, *cut;
+	const char *s;
 
-	if (!scr.up || y < 0 || y >= LINES || x < 0 || x >= COLS)
+	if (!room)
 		return 0;
-	room = COLS - x;
-	if (maxcols >= 0 && maxcols < room)
-		room = maxcols;
-	if (room <= 0)
-		return 0;
-	if (!scr.utf8) {
-		ascii = xstrdup(s);
-		text_asciify(ascii);
-		s = ascii;
-	}
+	s = tui_shown(text, &ascii);
 	if (text_width(s) <= (size_t)room) {
 		w = tui_put(y, x, role, s, room);
 	} else {

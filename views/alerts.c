@@ -249,17 +249,6 @@ static void alerts_move(struct app *a, struct alerts_priv *p, long delta)
 	alerts_remember(a, p);
 }
 
-static enum tui_role alerts_sev_role(enum alert_severity s)
-{
-	switch (s) {
-	case SEV_CRITICAL: return TUI_CRITICAL;
-	case SEV_ERROR: return TUI_ERROR;
-	case SEV_WARNING: return TUI_WARNING;
-	case SEV_INFO: return TUI_INFO;
-	default: return TUI_NORMAL;
-	}
-}
-
 static const char *alerts_sev_short(enum alert_severity s)
 {
 	static const char *names[] = { "CRIT", "ERR", "WARN", "INFO", "-" };
@@ -308,7 +297,7 @@ static void alerts_draw_row(struct app *a, struct alerts_priv *p, size_t r, int 
 		const char *v = labelset_get(&al->labels, a->group_by ? a->group_by : "");
 		char *clean = text_clean(v && *v ? v : "(none)");
 
-		x = tui_put(y, 0, alerts_sev_role(row->worst), tui_glyph_arrow(), 1) + 1;
+		x = tui_put(y, 0, app_sev_role(row->worst), tui_glyph_arrow(), 1) + 1;
 		x += tui_put(y, x, TUI_BOLD, clean, w - x - 24) + 1;
 		tui_putf(y, x, TUI_BADGE, w - x, "(%zu)  worst: %s", row->count,
 		         alert_severity_str(row->worst));
@@ -318,7 +307,7 @@ static void alerts_draw_row(struct app *a, struct alerts_priv *p, size_t r, int 
 	if (sel)
 		tui_fill(y, 0, w, TUI_SELECTED);
 	x = a->group_by ? 2 : 0;
-	alerts_col(y, &x, 5, sel ? TUI_SELECTED : alerts_sev_role(al->severity),
+	alerts_col(y, &x, 5, sel ? TUI_SELECTED : app_sev_role(al->severity),
 	           alerts_sev_short(al->severity), w);
 	alerts_age(al, age, sizeof age);
 	snprintf(state, sizeof state, "%s %s",
@@ -423,7 +412,7 @@ static void alerts_draw_detail(const struct alert *al, int y, int x, int h, int 
 		enum tui_role role = TUI_NORMAL;
 
 		if (j == 0)
-			role = alerts_sev_role(al->severity);
+			role = app_sev_role(al->severity);
 		else if (!strcmp(lines[j], "labels:") || !strcmp(lines[j], "annotations:"))
 			role = TUI_TITLE;
 		else if (str_has_prefix(lines[j], "silenced by") || str_has_prefix(lines[j], "inhibited by"))

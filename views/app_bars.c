@@ -18,7 +18,7 @@
 
 #define APP_HDR_PARTS 16
 
-static enum tui_role app_sev_role(enum alert_severity s)
+enum tui_role app_sev_role(enum alert_severity s)
 {
 	switch (s) {
 	case SEV_CRITICAL: return TUI_CRITICAL;
@@ -59,14 +59,12 @@ static void app_lat_label(unsigned b, char *out, size_t n)
 		snprintf(out, n, "<%lldms", (long long)e);
 }
 
-static void app_hdr_add(struct app_hdr_part *v, size_t *n, int prio, enum tui_role role,
-                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void app_hdr_add(struct app_hdr_part *v, size_t *n, int prio, enum tui_role role,
-                        const char *fmt, ...)
+void app_hdr_add(struct app_hdr_part *v, size_t *n, size_t max, int prio, enum tui_role role,
+                 const char *fmt, ...)
 {
 	va_list ap;
 
-	if (*n >= APP_HDR_PARTS)
+	if (*n >= max)
 		return;
 	v[*n].prio = prio;
 	v[*n].role = role;
@@ -168,18 +166,18 @@ void app_draw_header(struct app *a, int w)
 	for (i = 0; i <= SEV_UNKNOWN; i++) {
 		if (!count[i] && i != SEV_CRITICAL)
 			continue;
-		app_hdr_add(parts, &np, 0, count[i] ? app_sev_role((enum alert_severity)i) : TUI_DIM,
+		app_hdr_add(parts, &np, APP_HDR_PARTS, 0, count[i] ? app_sev_role((enum alert_severity)i) : TUI_DIM,
 		            "%zu %s ", count[i], sev_short[i]);
 	}
-	app_hdr_add(parts, &np, 0, TUI_NORMAL, "%s %zu alerts", tui_glyph_dot(), a->alerts.n);
+	app_hdr_add(parts, &np, APP_HDR_PARTS, 0, TUI_NORMAL, "%s %zu alerts", tui_glyph_dot(), a->alerts.n);
 	if (silenced)
-		app_hdr_add(parts, &np, 6, TUI_DIM, " (%zu silenced)", silenced);
+		app_hdr_add(parts, &np, APP_HDR_PARTS, 6, TUI_DIM, " (%zu silenced)", silenced);
 	if (stale)
-		app_hdr_add(parts, &np, 1, TUI_STALE, " %s degraded: %zu of %zu sources failing",
+		app_hdr_add(parts, &np, APP_HDR_PARTS, 1, TUI_STALE, " %s degraded: %zu of %zu sources failing",
 		            tui_glyph_dot(), stale, a->n_sources);
 	if (a->filter_text) {
 		char *f = text_clean(a->filter_text);
-		app_hdr_add(parts, &np, 1, TUI_BOLD, " %s filter: %s", tui_glyph_dot(), f);
+		app_hdr_add(parts, &np, APP_HDR_PARTS, 1, TUI_BOLD, " %s filter: %s", tui_glyph_dot(), f);
 		free(f);
 	}
 	/* While refreshes arrive on time the line says so and stays still (an
@@ -190,10 +188,10 @@ void app_draw_header(struct app *a, int w)
 
 		if (now - a->last_update > late_after) {
 			app_age(now - a->last_update, age, sizeof age);
-			app_hdr_add(parts, &np, 3, TUI_STALE, " %s last refresh %s ago", tui_glyph_dot(), age);
+			app_hdr_add(parts, &np, APP_HDR_PARTS, 3, TUI_STALE, " %s last refresh %s ago", tui_glyph_dot(), age);
 		} else {
 			duration_format(a->cfg->refresh_ms, age, sizeof age);
-			app_hdr_add(parts, &np, 7, TUI_DIM, " %s live, every %s", tui_glyph_dot(), age);
+			app_hdr_add(parts, &np, APP_HDR_PARTS, 7, TUI_DIM, " %s live, every %s", tui_glyph_dot(), age);
 		}
 	}
 	slo_view_header(a, parts, &np, ARRAY_LEN(parts));

@@ -62,24 +62,6 @@ void slo_views_refresh(struct app *a)
 
 /* prio 4: the count (and stale SLOs), 5: how many page; app.c's
  * header leaves out the line's pieces by prio. */
-static void slo_hdr_add(struct app_hdr_part *v, size_t *n, size_t max, int prio,
-                        enum tui_role role, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-static void slo_hdr_add(struct app_hdr_part *v, size_t *n, size_t max, int prio,
-                        enum tui_role role, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (*n >= max)
-		return;
-	v[*n].prio = prio;
-	v[*n].role = role;
-	va_start(ap, fmt);
-	vsnprintf(v[*n].text, sizeof v[*n].text, fmt, ap);
-	va_end(ap);
-	(*n)++;
-}
-
 void slo_view_header(struct app *a, struct app_hdr_part *v, size_t *n, size_t max)
 {
 	size_t pages = 0, tickets = 0, stale = 0, i;
@@ -89,17 +71,17 @@ void slo_view_header(struct app *a, struct app_hdr_part *v, size_t *n, size_t ma
 	slo_live_burning(a->slo, &pages, &tickets);
 	for (i = 0; i < a->slo->n_rows; i++)
 		stale += a->slo->rows[i].err[0] != '\0';
-	slo_hdr_add(v, n, max, 4, TUI_NORMAL, " %s SLOs: ", tui_glyph_dot());
+	app_hdr_add(v, n, max, 4, TUI_NORMAL, " %s SLOs: ", tui_glyph_dot());
 	if (pages + tickets == 0) {
-		slo_hdr_add(v, n, max, 4, TUI_OK, "none burning");
+		app_hdr_add(v, n, max, 4, TUI_OK, "none burning");
 	} else {
-		slo_hdr_add(v, n, max, 4, pages ? TUI_CRITICAL : TUI_WARNING, "%zu burning",
+		app_hdr_add(v, n, max, 4, pages ? TUI_CRITICAL : TUI_WARNING, "%zu burning",
 		            pages + tickets);
 		if (pages)
-			slo_hdr_add(v, n, max, 5, TUI_CRITICAL, " (%zu page)", pages);
+			app_hdr_add(v, n, max, 5, TUI_CRITICAL, " (%zu page)", pages);
 	}
 	if (stale)
-		slo_hdr_add(v, n, max, 4, TUI_STALE, " %zu stale", stale);
+		app_hdr_add(v, n, max, 4, TUI_STALE, " %zu stale", stale);
 }
 
 /* ---- formatting ---- */

@@ -45,6 +45,11 @@ struct app_hdr_part {
 	char text[160];
 };
 #define APP_HDR_KEEP 1
+/* Append a part to v[*n] (room for max; a full v drops it). */
+void app_hdr_add(struct app_hdr_part *v, size_t *n, size_t max, int prio, enum tui_role role,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The colour an alert of severity s is drawn in. */
+enum tui_role app_sev_role(enum alert_severity s);
 
 /* The SLO (`2`) and Signals (`3`) views, and the app's SLO state (slo.c):
  * start it with the app, free it with the app, refresh it on `R`; the
