@@ -272,6 +272,13 @@ static char *matcher_re_translate(const char *re, int *cflags, char err[ERR_MAX]
 			matcher_re_branch(&st[d]);
 			st[d].total++;
 			continue;
+		} else if (*p == '{' && !matcher_re_bound(p + 1, &rep, NULL)) {
+			/* not a bound RE2 knows ("{,5}", "{x}"): RE2 reads a
+			 * literal '{', and glibc would expand "{,10000}" as a
+			 * bound nobody sized (seconds in regcomp) */
+			buf_puts(&b, "\\{");
+			p++;
+			matcher_re_atom(&st[d], 1, 0, false);
 		} else {
 			/* anchors match "" */
 			matcher_re_atom(&st[d], 1, 0, *p == '^' || *p == '$');
