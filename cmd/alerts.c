@@ -201,7 +201,7 @@ int cmd_alerts(struct config *cfg, bool demo, int argc, char **argv)
 		buf_free(&q);
 		return 2;
 	}
-	alert_pool_huge_pages(true); /* decoded once, printed, gone */
+	alert_decode_once(); /* decoded once, printed, gone */
 	buf_free(&q);
 
 	cmd_ctx_init(&ctx, cfg, demo);

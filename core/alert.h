@@ -47,9 +47,8 @@ struct alert {
 	uint64_t src_hash;           /* decoded from JSON: the hash of its element's bytes
 	                              * (alert_stream reuses the alert for equal bytes); 0 none */
 	size_t packed;               /* 0, or decoded from JSON: the struct, its arrays and
-	                              * strings are one block of this size. A member may be
-	                              * replaced whole (alert_free frees what lies outside
-	                              * the block), not edited in place: alert_dup to edit */
+	                              * strings are one block of this size, read-only (no
+	                              * member may be replaced or edited): alert_dup to edit */
 	bool pooled;                 /* packed, and the block is core/alert_pool.c's */
 };
 
@@ -90,10 +89,13 @@ const char *alert_intern(const char *s, size_t len);
 /* Is p inside the intern pool (so not to be freed)? */
 bool alert_interned(const void *p);
 
-/* Let decoded alerts live on transparent huge pages (beyond the first
- * 2 MiB): fewer page faults for a process that decodes once and exits;
- * off by default (core/alert_pool.c says why). */
-void alert_pool_huge_pages(bool on);
+/* For a process that decodes one answer, prints it and exits (`pagetty
+ * alerts`): decoded alerts may live on transparent huge pages beyond the
+ * first 2 MiB (fewer page faults; core/alert_pool.c says why the console
+ * does not), and their elements are not hashed, as nothing will be
+ * compared with them (alert_stream's reuse and signature are off). Call
+ * before the first decode. */
+void alert_decode_once(void);
 
 /* Encode as the JSON array `pagetty alerts --json` prints: Alertmanager v2
  * shape plus "cluster" and "runbook". runbook_of may be NULL (all null);

@@ -544,14 +544,18 @@ static int aj_trailer(struct alert_decoder *d)
 int aj_element(struct alert_decoder *d)
 {
 	struct alert *a;
+	uint64_t h = d->next_hash;
 	size_t s;
 
+	d->next_hash = 0;
 	aj_peek(d);
 	s = d->pos;
 	if (aj_alert(d, &a))
 		return -1;
 	if (a) {
-		a->src_hash = alert_src_hash(d->buf + s, d->pos - s);
+		if (!h && alert_hash_wanted())
+			h = alert_src_hash(d->buf + s, d->pos - s);
+		a->src_hash = h;
 		alert_list_push(&d->out, a);
 	} else {
 		d->skipped++;

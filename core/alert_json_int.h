@@ -46,6 +46,8 @@ struct alert_decoder {
 	size_t base;           /* offset of buf[0] in the whole body (a stream's
 	                        * window, core/alert_stream.c); 0 otherwise */
 	bool eof;              /* the last failure was running out of bytes */
+	uint64_t next_hash;    /* the hash of the next element's bytes when the
+	                        * caller took it already (alert_stream); 0: not */
 	char *cluster;         /* owned */
 	size_t cluster_len;
 	int state;
@@ -102,7 +104,12 @@ int aj_trailer_in(struct alert_decoder *d, const char *buf, size_t from, size_t 
  * whether it must go back with alert_pool_free (true) or free (false). */
 void *alert_pool_alloc(size_t n, bool *pooled);
 void alert_pool_free(void *p);
+/* Later chunks ask for transparent huge pages (alert_decode_once). */
+void alert_pool_huge_pages(bool on);
 /* The hash alert.src_hash holds, of the n bytes of one element. */
 uint64_t alert_src_hash(const char *p, size_t n);
+/* False after alert_decode_once: nothing will be compared with the alerts,
+ * so their elements are not hashed (src_hash 0). */
+bool alert_hash_wanted(void);
 
 #endif

@@ -69,9 +69,22 @@ struct alert_index {
 
 static uint64_t hash_seed = 0x243f6a8885a308d3ULL;
 
+static bool hash_wanted = true;
+
 void alert_hash_seed(uint64_t seed)
 {
 	hash_seed = seed ^ 0x243f6a8885a308d3ULL;
+}
+
+bool alert_hash_wanted(void)
+{
+	return hash_wanted;
+}
+
+void alert_decode_once(void)
+{
+	hash_wanted = false;
+	alert_pool_huge_pages(true);
 }
 
 static inline uint64_t mix64(uint64_t h)
@@ -238,7 +251,7 @@ static int st_element(struct alert_stream *st, size_t q, bool known)
 
 	aj_peek(d);
 	s = d->pos;
-	if (known) {
+	if (known && hash_wanted) {
 		e = q;
 		while (e > s && st_ws(d->buf[e - 1]))
 			e--;
@@ -254,12 +267,15 @@ static int st_element(struct alert_stream *st, size_t q, bool known)
 	} else {
 		size_t n0 = d->out.n;
 
+		d->next_hash = h; /* aj_element need not hash it again */
 		if (aj_element(d))
 			return -1;
-		if (d->out.n > n0)
+		if (d->out.n > n0) {
 			st_mark(st, false);
-		if (!known)
+			h = d->out.v[n0]->src_hash;
+		} else if (!h && hash_wanted) {
 			h = alert_src_hash(d->buf + s, d->pos - s);
+		}
 	}
 	st->sig = (st->sig ^ h) * FNV_PRIME;
 	st->count++;
