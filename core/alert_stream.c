@@ -39,6 +39,12 @@ struct alert_stream {
 	size_t scan;                    /* the splitter's position in win */
 	long depth;
 	bool in_str, esc;
+	bool direct;                    /* no reuse index: whole elements are decoded
+	                                 * straight from the window (st_direct) */
+	bool go_direct;                 /* the splitter hands back to st_direct at
+	                                 * the next element */
+	bool need_delim;                /* st_direct decoded an element whose ','
+	                                 * or ']' has not arrived yet */
 	size_t total;                   /* bytes fed */
 	size_t count;                   /* elements */
 	size_t reused;
@@ -185,6 +191,7 @@ struct alert_stream *alert_stream_new(const char *cluster, const struct alert_in
 
 	st->d = alert_decoder_new(NULL, 0, cluster);
 	st->reuse = reuse;
+	st->direct = st->go_direct = !reuse;
 	st->sig = FNV_BASIS;
 	return st;
 }
@@ -223,6 +230,8 @@ void alert_stream_reset(struct alert_stream *st)
 	st->scan = 0;
 	st->depth = 0;
 	st->in_str = st->esc = false;
+	st->go_direct = st->direct;
+	st->need_delim = false;
 	st->total = st->count = st->reused = 0;
 	st->sig = FNV_BASIS;
 	st->err[0] = '\0';
@@ -314,8 +323,10 @@ static void st_upto(struct alert_stream *st, size_t q)
 		return;
 	aj_peek(d);
 	start = d->pos;
-	if (st_element(st, q, true) == 0)
+	if (st_element(st, q, true) == 0) {
+		st->go_direct = st->direct && st->state == ST_ARRAY;
 		return;
+	}
 	if (d->eof) {
 		/* ran out of the window: only a malformed body does that;
 		 * decide at the end, on all of it */
@@ -348,7 +359,7 @@ static size_t st_quote(const char *b, size_t i, size_t end)
 
 static bool st_splitting(const struct alert_stream *st)
 {
-	return st->state == ST_OPEN || st->state == ST_ARRAY;
+	return (st->state == ST_OPEN || st->state == ST_ARRAY) && !st->go_direct;
 }
 
 /* The splitter a byte at a time over b[i, end); returns where it stopped
@@ -452,6 +463,75 @@ static size_t st_block(struct alert_stream *st, const char *b, size_t i)
 }
 #endif
 
+/* Without a reuse index nothing needs an element's end before it is
+ * decoded, so the elements are decoded straight from the window, as
+ * alert_list_from_json does, and the splitter's pass over the bytes is
+ * saved. An element that does not decode in what has arrived (cut by the
+ * end of the window, or malformed) is handed to the splitter from its first
+ * byte, where the splitter's state is known (depth 1, outside strings): it
+ * finds the element's end and decodes it as it would have, so the result
+ * and any error are the same, and hands back at the next element. Up to
+ * end. */
+static void st_direct(struct alert_stream *st, size_t end)
+{
+	struct alert_decoder *d = st->d;
+	size_t start, n0;
+	bool ok;
+	int more;
+
+	d->len = end;
+	if (st->state == ST_OPEN) {
+		if (aj_peek(d) < 0)
+			return; /* whitespace only: wait */
+		if (!st_opened(st))
+			return;
+	}
+	while (st->state == ST_ARRAY) {
+		if (st->need_delim) {
+			if (aj_peek(d) < 0)
+				return; /* whitespace only: wait */
+			more = aj_next(d, ']'); /* reads one byte, which is here */
+			if (more < 0) {
+				st_fail(st);
+				return;
+			}
+			st->need_delim = false;
+			if (more == 0)
+				st->state = ST_DONE;
+			continue;
+		}
+		if (aj_peek(d) < 0)
+			return;
+		start = d->pos;
+		n0 = d->out.n;
+		ok = aj_element(d) == 0;
+		if (ok && d->pos == end && d->out.n == n0 && (unsigned)(d->buf[end - 1] - '0') < 10) {
+			ok = false; /* a number that ends the window may go on */
+			d->skipped--; /* in the next piece: not counted yet */
+		}
+		if (!ok) {
+			/* the splitter takes this element from its start */
+			d->pos = start;
+			d->eof = false;
+			st->scan = start;
+			st->depth = 1;
+			st->in_str = st->esc = false;
+			st->go_direct = false;
+			return;
+		}
+		if (d->out.n > n0) {
+			st_mark(st, false);
+			st->sig = (st->sig ^ d->out.v[n0]->src_hash) * FNV_PRIME;
+		} else {
+			uint64_t h = hash_wanted ? alert_src_hash(d->buf + start, d->pos - start) : 0;
+
+			st->sig = (st->sig ^ h) * FNV_PRIME;
+		}
+		st->count++;
+		st->need_delim = true;
+	}
+}
+
 /* Walk the new bytes; decode at each delimiter of the top array. */
 static void st_split(struct alert_stream *st)
 {
@@ -459,15 +539,29 @@ static void st_split(struct alert_stream *st)
 	size_t i = st->scan, end = st->win.len;
 	const char *b = st->win.data;
 
+	for (;;) {
+		if (st->go_direct) {
+			st_direct(st, end);
+			if (st->state == ST_FAILED)
+				return;
+			if (st->go_direct) {
+				i = end; /* all of it decoded, or waiting for more */
+				break;
+			}
+			i = st->scan;
+		}
 #ifdef __SSE2__
-	while (i + 64 <= end && st_splitting(st)) {
-		if (st->esc || st_eq64(b + i, '\\'))
-			i = st_bytes(st, b, i, i + 64);
-		else
-			i += st_block(st, b + i, i);
-	}
+		while (i + 64 <= end && st_splitting(st)) {
+			if (st->esc || st_eq64(b + i, '\\'))
+				i = st_bytes(st, b, i, i + 64);
+			else
+				i += st_block(st, b + i, i);
+		}
 #endif
-	i = st_bytes(st, b, i, end);
+		i = st_bytes(st, b, i, end);
+		if (!st->go_direct || !(st->state == ST_OPEN || st->state == ST_ARRAY))
+			break;
+	}
 	st->scan = i;
 	if (st->state == ST_DONE) {
 		d->len = end;
@@ -549,6 +643,15 @@ static int st_finish_array(struct alert_stream *st)
 	d->len = st->win.len;
 	if (st->state == ST_OPEN)
 		st_opened(st);
+	if (st->need_delim && st->state == ST_ARRAY) {
+		int more = aj_next(d, ']');
+
+		if (more < 0)
+			return -1;
+		st->need_delim = false;
+		if (more == 0)
+			st->state = ST_DONE;
+	}
 	while (st->state == ST_ARRAY || st->state == ST_DEFER) {
 		st->state = ST_ARRAY;
 		if (st_element(st, 0, false))
