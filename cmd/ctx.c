@@ -21,6 +21,7 @@ void cmd_ctx_init(struct cmd_ctx *c, struct config *cfg, bool demo)
 	c->cfg = cfg;
 	c->loop = loop_new();
 	c->http = http_new(c->loop);
+	http_one_shot(c->http); /* no screen to keep answering */
 	c->n_sources = demo ? 1 : cfg->n_am;
 	c->sources = xcalloc(c->n_sources, sizeof *c->sources);
 	c->pending = 0;

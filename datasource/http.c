@@ -38,6 +38,11 @@
  * complete and 4 KB short, and libcurl 7.88 has known pause bugs of that
  * shape; a smaller buffer needs no pausing at all.) */
 #define HTTP_RECV_BUFFER 4096L
+/* For a process with no screen to keep answering (http_one_shot): fewer,
+ * bigger reads. A 43 MB answer in 4 KiB reads was ~10k recv() calls and as
+ * many write callbacks, each a trap into the hypervisor on the virtual
+ * machines pagetty is benchmarked on. */
+#define HTTP_RECV_BUFFER_ONE_SHOT (256L << 10)
 
 struct http_call {
 	uint64_t id;
@@ -78,6 +83,7 @@ struct http {
 	int *socks;                   /* fds registered with the loop */
 	size_t n_socks, cap_socks;
 	uint64_t rng;
+	long recv_buffer;             /* libcurl's CURLOPT_BUFFERSIZE */
 };
 
 static void http_start_attempt(struct http_call *c);
@@ -591,7 +597,7 @@ static void http_start_attempt(struct http_call *c)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
-	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, HTTP_RECV_BUFFER);
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, h->recv_buffer);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_bytes);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
@@ -626,6 +632,11 @@ static void http_start_attempt(struct http_call *c)
 	}
 }
 
+void http_one_shot(struct http *h)
+{
+	h->recv_buffer = HTTP_RECV_BUFFER_ONE_SHOT;
+}
+
 struct http *http_new(struct loop *l)
 {
 	struct http *h = xcalloc(1, sizeof(*h));
@@ -637,6 +648,7 @@ struct http *http_new(struct loop *l)
 	}
 	h->loop = l;
 	h->next_id = 1;
+	h->recv_buffer = HTTP_RECV_BUFFER;
 	h->rng = (uint64_t)now_ms() * 0x9E3779B97F4A7C15ull ^ (uint64_t)getpid();
 	if (!h->rng)
 		h->rng = 88172645463325252ull;

@@ -80,6 +80,10 @@ struct http_req {
 
 struct http *http_new(struct loop *l);
 void http_free(struct http *h); /* cancels pending requests without calling them back */
+/* For a one-shot command, which has no screen to keep answering: read
+ * bodies in big pieces (fewer system calls and sink calls) instead of the
+ * small ones that keep the console's loop responsive. */
+void http_one_shot(struct http *h);
 
 /* Start a request. Returns an id > 0, or 0 when it could not start (then done
  * is still called, from the loop, with the error). */
