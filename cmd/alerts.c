@@ -228,6 +228,10 @@ int cmd_alerts(struct config *cfg, bool demo, int argc, char **argv)
 		}
 	}
 	alert_list_sort(&merged);
+	if (filter_is_empty(&f)) {
+		shown = merged; /* all of them: no second list */
+		memset(&merged, 0, sizeof merged);
+	}
 	for (i = 0; i < merged.n; i++)
 		if (filter_match(&f, &merged.v[i]->labels, &merged.v[i]->annotations))
 			alert_list_push(&shown, alert_ref(merged.v[i]));

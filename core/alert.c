@@ -475,21 +475,31 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
-/* Open addressing over indices into l->v (SIZE_MAX = empty slot). */
+/* Open addressing over indices into l->v. A slot holds the key's hash in
+ * its high 32 bits and the index in its low 32 (KEY_EMPTY: none), so a
+ * probe reads the table only and touches an alert (cold, with tens of
+ * thousands of them) only when the hashes match. */
+#define KEY_EMPTY UINT64_MAX
+
 struct key_set {
-	size_t *slot; /* owned array of mask + 1 */
+	uint64_t *slot; /* owned array of mask + 1 */
 	size_t mask;
 };
 
-/* The slot holding a's key, or the empty slot where it would go. */
-static size_t *key_set_slot(struct key_set *ks, const struct alert_list *l,
-                            const struct alert *a)
+/* The slot holding a's key, or the empty slot where it would go; *tag is
+ * what the slot's high half holds for a. */
+static uint64_t *key_set_slot(struct key_set *ks, const struct alert_list *l,
+                              const struct alert *a, uint64_t *tag)
 {
 	const struct alert *b;
-	size_t i = (size_t)key_hash(nz(a->cluster), nz(a->fingerprint)) & ks->mask;
+	uint64_t h = key_hash(nz(a->cluster), nz(a->fingerprint));
+	size_t i = (size_t)h & ks->mask;
 
-	for (; ks->slot[i] != SIZE_MAX; i = (i + 1) & ks->mask) {
-		b = l->v[ks->slot[i]];
+	*tag = h & 0xffffffff00000000ULL;
+	for (; ks->slot[i] != KEY_EMPTY; i = (i + 1) & ks->mask) {
+		if ((ks->slot[i] & 0xffffffff00000000ULL) != *tag)
+			continue;
+		b = l->v[ks->slot[i] & 0xffffffffU];
 		if (strcmp(nz(a->fingerprint), nz(b->fingerprint)) == 0 &&
 		    strcmp(nz(a->cluster), nz(b->cluster)) == 0)
 			break;
@@ -502,10 +512,13 @@ enum merge_mode { MERGE_COPY, MERGE_REF, MERGE_TAKE };
 static void merge(struct alert_list *dst, struct alert_list *src, enum merge_mode mode)
 {
 	struct key_set ks;
-	size_t size = 16, i, total = dst->n + src->n, *slot;
+	size_t size = 16, i, total = dst->n + src->n;
+	uint64_t *slot, tag;
 
 	if (!src->n)
 		return;
+	if (total >= 0xffffffffU)
+		abort(); /* the slot's index half; bodies are capped far below */
 	while (size < total * 2)
 		size *= 2;
 	ks.slot = xmalloc(size * sizeof *ks.slot);
@@ -515,22 +528,22 @@ static void merge(struct alert_list *dst, struct alert_list *src, enum merge_mod
 	/* dst may itself hold duplicates (pushed directly): index the first,
 	 * keep them all. */
 	for (i = 0; i < dst->n; i++) {
-		slot = key_set_slot(&ks, dst, dst->v[i]);
-		if (*slot == SIZE_MAX)
-			*slot = i;
+		slot = key_set_slot(&ks, dst, dst->v[i], &tag);
+		if (*slot == KEY_EMPTY)
+			*slot = tag | i;
 	}
 	for (i = 0; i < src->n; i++) {
 		struct alert *a = src->v[i];
 
-		slot = key_set_slot(&ks, dst, a);
-		if (*slot != SIZE_MAX) {
+		slot = key_set_slot(&ks, dst, a, &tag);
+		if (*slot != KEY_EMPTY) {
 			if (mode == MERGE_TAKE)
 				alert_free(a);
 			continue;
 		}
 		dst->v[dst->n++] = mode == MERGE_COPY ? alert_dup(a) :
 		                   mode == MERGE_REF ? alert_ref(a) : a;
-		*slot = dst->n - 1;
+		*slot = tag | (dst->n - 1);
 	}
 	if (mode == MERGE_TAKE)
 		src->n = 0;
