@@ -136,7 +136,10 @@ static void print_table(const struct alert_list *l, double now)
 	o->n = 0;
 
 	for (i = 0; i < l->n; i++) {
-		size_t w = cell_width(alert_name(l->v[i]));
+		size_t w;
+
+		alert_list_prefetch(l, i);
+		w = cell_width(alert_name(l->v[i]));
 		size_t wc = cell_width(l->v[i]->cluster ? l->v[i]->cluster : "");
 		if (w > wname)
 			wname = w;
@@ -157,6 +160,7 @@ static void print_table(const struct alert_list *l, double now)
 	for (i = 0; i < l->n; i++) {
 		const struct alert *a = l->v[i];
 
+		alert_list_prefetch(l, i);
 		duration_format(a->starts > 0 ? (int64_t)((now - a->starts) * 1000) : 0, age, sizeof age);
 		put_cell(o, alert_name(a), wname, false);
 		put_cell(o, alert_severity_str(a->severity), 8, false);
@@ -227,7 +231,8 @@ int cmd_alerts(struct config *cfg, bool demo, int argc, char **argv)
 			free(clean);
 		}
 	}
-	alert_list_sort(&merged);
+	if (answered > 1)
+		alert_list_sort(&merged); /* each source's own list is sorted */
 	if (filter_is_empty(&f)) {
 		shown = merged; /* all of them: no second list */
 		memset(&merged, 0, sizeof merged);

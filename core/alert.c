@@ -353,8 +353,11 @@ void alert_list_clear(struct alert_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
+	for (i = 0; i < l->n; i++) {
+		if (i + 8 < l->n)
+			__builtin_prefetch(l->v[i + 8]); /* only the header is read */
 		alert_free(l->v[i]);
+	}
 	l->n = 0;
 }
 
@@ -613,6 +616,7 @@ void alert_list_sort(struct alert_list *l)
 		return;
 	key_of(l->v[0], &prev);
 	for (i = 1; i < l->n; i++, prev = cur) {
+		alert_list_prefetch(l, i);
 		key_of(l->v[i], &cur);
 		if (key_cmp(&prev, &cur) > 0)
 			break;
@@ -620,8 +624,10 @@ void alert_list_sort(struct alert_list *l)
 	if (i == l->n)
 		return; /* already sorted: one pass */
 	k = xmalloc(l->n * sizeof *k);
-	for (i = 0; i < l->n; i++)
+	for (i = 0; i < l->n; i++) {
+		alert_list_prefetch(l, i);
 		key_of(l->v[i], &k[i]);
+	}
 	qsort(k, l->n, sizeof *k, key_qcmp);
 	for (i = 0; i < l->n; i++)
 		l->v[i] = k[i].a;

@@ -59,7 +59,8 @@ struct source {
 	const struct source_ops *ops;
 	char *name;                    /* owned: cluster name */
 	bool demo;                     /* invented data: header must say DEMO/DRILL */
-	struct alert_list alerts;      /* owned: last good alerts, tagged with name */
+	struct alert_list alerts;      /* owned: last good alerts, tagged with name,
+	                                * sorted (alert_list_sort) */
 	struct silence_list silences;  /* owned: last good silences */
 	struct source_status status;
 	uint64_t generation;           /* bumped each time alerts/silences change */
