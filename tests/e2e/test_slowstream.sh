@@ -186,12 +186,8 @@ assert_screen_always "$s" "$STALE_REASON_RE" 4 "it stays STALE while the answers
 cut=$(timeout 30 "$PAGETTY" --config "$E2E_TMP/proxy.yaml" alerts 2>&1)
 rc=$?
 assert_eq "pagetty alerts through the cutting proxy exits 1" 1 "$rc"
-if grep -Eq '[Pp]artial|transfer closed' <<<"$cut"; then
-	ok "pagetty alerts says the answer was cut"
-else
-	not_ok "pagetty alerts says the answer was cut"
+check "pagetty alerts says the answer was cut" grep -Eq '[Pp]artial|transfer closed' <<<"$cut" ||
 	diag "$(head -n 5 <<<"$cut")"
-fi
 assert_alive "$s" "still running"
 send "$s" q
 assert_exit "$s" 0 10 "q exits 0"
