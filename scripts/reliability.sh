@@ -22,7 +22,7 @@ out, commit = sys.argv[1], sys.argv[2]
 
 # The e2e suites about faults and hostile input, in the order of issue 6.
 E2E = ["test_faults", "test_faultmodes", "test_hostile", "test_safety",
-       "test_secrets", "test_tls", "test_valgrind"]
+       "test_secrets", "test_tls", "test_valgrind", "test_slowstream"]
 LOGDIRS = [("build/test-logs", ""), ("build-asan/test-logs", "ASan+UBSan")]
 TAP = re.compile(r"^(ok|not ok)( [0-9]+)?( - (.*))?$")
 
