@@ -472,17 +472,30 @@ int tui_put(int y, int x, enum tui_role role, const char *text, int maxcols)
 	return (int)w;
 }
 
-int tui_putf(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...)
+/* What a put function (tui_put, tui_put_cut) does with the text it is given. */
+typedef int tui_put_fn(int y, int x, enum tui_role role, const char *text, int maxcols);
+
+/* The core of tui_putf and tui_putf_cut: format, then hand the text to put. */
+static int tui_vputf(tui_put_fn *put, int y, int x, enum tui_role role, int maxcols,
+		     const char *fmt, va_list ap)
 {
-	va_list ap;
 	struct buf b = {0};
 	int w;
 
-	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	w = tui_put(y, x, role, b.data ? b.data : "", maxcols);
+	w = put(y, x, role, b.data ? b.data : "", maxcols);
 	buf_free(&b);
+	return w;
+}
+
+int tui_putf(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = tui_vputf(tui_put, y, x, role, maxcols, fmt, ap);
+	va_end(ap);
 	return w;
 }
 
@@ -509,14 +522,11 @@ int tui_put_cut(int y, int x, enum tui_role role, const char *text, int maxcols)
 int tui_putf_cut(int y, int x, enum tui_role role, int maxcols, const char *fmt, ...)
 {
 	va_list ap;
-	struct buf b = {0};
 	int w;
 
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	w = tui_vputf(tui_put_cut, y, x, role, maxcols, fmt, ap);
 	va_end(ap);
-	w = tui_put_cut(y, x, role, b.data ? b.data : "", maxcols);
-	buf_free(&b);
 	return w;
 }
 

@@ -29,6 +29,8 @@ E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pagetty-$E2E_NAME.XXXXXX") || exit 1
 # A private tmux server: tests never touch the user's tmux.
 E2E_TMUX_SOCK="pagetty-e2e-$$"
 E2E_PIDS=()
+# Set by e2e_spawn and the functions that start one server.
+E2E_LAST_PID="" E2E_LAST_URL=""
 E2E_FAILED=0
 E2E_COUNT=0
 # Keep the temp dir (logs, configs) after the run: E2E_KEEP=1.
@@ -343,13 +345,29 @@ start_pushgateway() {
 		"$E2E_TMP/pushgateway.log"
 }
 
+# e2e_prometheus NAME [FLAG...]: run prometheus on a free port with the
+# config $E2E_TMP/NAME.yml (written by the caller), storage in
+# $E2E_TMP/NAME-data and log in $E2E_TMP/NAME.log, and wait until it is
+# ready. Sets E2E_LAST_PID and E2E_LAST_URL.
+e2e_prometheus() {
+	local name=$1 port
+	shift
+	port=$(free_port) || return 1
+	mkdir -p "$E2E_TMP/$name-data"
+	e2e_spawn "$name" "$E2E_TMP/$name.log" "$PROMETHEUS_BIN" \
+		--config.file="$E2E_TMP/$name.yml" \
+		--storage.tsdb.path="$E2E_TMP/$name-data" \
+		--web.listen-address="127.0.0.1:$port" "$@"
+	E2E_LAST_URL="http://127.0.0.1:$port"
+	e2e_wait_ready "$name" "$E2E_LAST_PID" "$E2E_LAST_URL/-/ready" "$E2E_TMP/$name.log"
+}
+
 # start_prometheus [RULES_FILE]: scrapes the pushgateway (honor_labels)
 # every second, evaluates the rules every second and sends alerts to both
 # alertmanagers. Needs start_pushgateway and start_alertmanager_pair first.
 # Sets PROM_URL, PROM_PID.
 start_prometheus() {
-	local rules=${1:-$E2E_ROOT/tests/e2e/rules/e2e.rules.yml} port
-	port=$(free_port) || return 1
+	local rules=${1:-$E2E_ROOT/tests/e2e/rules/e2e.rules.yml} rc
 	cat >"$E2E_TMP/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
@@ -369,16 +387,25 @@ scrape_configs:
     static_configs:
       - targets: ['${PUSHGW_URL#http://}']
 YAML
-	mkdir -p "$E2E_TMP/prometheus-data"
-	e2e_spawn prometheus "$E2E_TMP/prometheus.log" "$PROMETHEUS_BIN" \
-		--config.file="$E2E_TMP/prometheus.yml" \
-		--storage.tsdb.path="$E2E_TMP/prometheus-data" \
-		--web.listen-address="127.0.0.1:$port" \
-		--rules.alert.resend-delay=1s \
-		--log.level=info
-	PROM_PID=$E2E_LAST_PID PROM_URL="http://127.0.0.1:$port"
-	e2e_wait_ready prometheus "$PROM_PID" "$PROM_URL/-/ready" \
-		"$E2E_TMP/prometheus.log"
+	e2e_prometheus prometheus --rules.alert.resend-delay=1s --log.level=info
+	rc=$?
+	PROM_PID=$E2E_LAST_PID PROM_URL=$E2E_LAST_URL
+	return "$rc"
+}
+
+# start_scrape_prometheus NAME: a prometheus with no rules and no
+# alertmanagers that only scrapes the pushgateway (honor_labels) every
+# second; NAME names its files (see e2e_prometheus). Needs start_pushgateway
+# first. Sets E2E_LAST_PID and E2E_LAST_URL.
+start_scrape_prometheus() {
+	cat >"$E2E_TMP/$1.yml" <<YAML
+global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: pushgateway
+    honor_labels: true
+    static_configs: [{targets: ['${PUSHGW_URL#http://}']}]
+YAML
+	e2e_prometheus "$1"
 }
 
 # start_stack: everything, or bail.

@@ -20,21 +20,8 @@ SLOTH_RULES=$E2E_ROOT/../shared/fixtures/sloth/getting-started.rules.yml
 start_stack "$SLOTH_RULES"
 
 # The second Prometheus: scrapes the same Pushgateway, evaluates nothing.
-PROM2_PORT=$(free_port) || bail "a free port for the second prometheus"
-cat >"$E2E_TMP/prom2.yml" <<YAML
-global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
-scrape_configs:
-  - job_name: pushgateway
-    honor_labels: true
-    static_configs: [{targets: ['${PUSHGW_URL#http://}']}]
-YAML
-mkdir -p "$E2E_TMP/prom2-data"
-e2e_spawn prometheus2 "$E2E_TMP/prom2.log" "$PROMETHEUS_BIN" \
-	--config.file="$E2E_TMP/prom2.yml" --storage.tsdb.path="$E2E_TMP/prom2-data" \
-	--web.listen-address="127.0.0.1:$PROM2_PORT"
-PROM2_PID=$E2E_LAST_PID PROM2_URL="http://127.0.0.1:$PROM2_PORT"
-e2e_wait_ready prometheus2 "$PROM2_PID" "$PROM2_URL/-/ready" "$E2E_TMP/prom2.log" ||
-	bail "the second prometheus starts"
+start_scrape_prometheus prometheus2 || bail "the second prometheus starts"
+PROM2_PID=$E2E_LAST_PID PROM2_URL=$E2E_LAST_URL
 
 # A bounded pusher: counters that grow 100/s, 10/s of them 5xx (error ratio
 # 0.1, burn 100x against 99.9%), and a gauge for the raw-ratio SLO.

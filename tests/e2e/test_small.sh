@@ -170,21 +170,8 @@ e2e_small_latency_seconds{route="/cart"} 0.2
 e2e_small_latency_seconds{route="/pay"} 1.5
 e2e_small_error_ratio 0.1
 e2e_small_saturation 0.3' || bail "push the metrics"
-PROM_PORT=$(free_port) || bail "a free port for prometheus"
-cat >"$E2E_TMP/prometheus.yml" <<YAML
-global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
-scrape_configs:
-  - job_name: pushgateway
-    honor_labels: true
-    static_configs: [{targets: ['${PUSHGW_URL#http://}']}]
-YAML
-mkdir -p "$E2E_TMP/prometheus-data"
-e2e_spawn prometheus "$E2E_TMP/prometheus.log" "$PROMETHEUS_BIN" \
-	--config.file="$E2E_TMP/prometheus.yml" --storage.tsdb.path="$E2E_TMP/prometheus-data" \
-	--web.listen-address="127.0.0.1:$PROM_PORT"
-PROM_PID=$E2E_LAST_PID PROM_URL="http://127.0.0.1:$PROM_PORT"
-e2e_wait_ready prometheus "$PROM_PID" "$PROM_URL/-/ready" "$E2E_TMP/prometheus.log" ||
-	bail "prometheus starts"
+start_scrape_prometheus prometheus || bail "prometheus starts"
+PROM_PID=$E2E_LAST_PID PROM_URL=$E2E_LAST_URL
 scraped() {
 	http_get "$PROM_URL/api/v1/query?query=count_over_time(e2e_small_error_ratio%5B1m%5D)" |
 		python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; sys.exit(0 if r and float(r[0]["value"][1]) >= 3 else 1)'

@@ -1,8 +1,10 @@
-/* alert_fixture.h: what test_alert.c and test_alert_list.c share: the
- * Alertmanager 0.25 payloads captured by tests/fixtures/capture-am.sh, the
- * fingerprints of the alerts in am-alerts.json, and helpers that load and
- * decode them. Header-only (static functions) so each test binary stays one
- * file; include it after <cmocka.h>. */
+/* alert_fixture.h: what test_alert.c, test_alert_list.c and
+ * test_alert_stream.c share: the Alertmanager 0.25 payloads captured by
+ * tests/fixtures/capture-am.sh, the fingerprints of the alerts in
+ * am-alerts.json, and helpers that load and decode them. Header-only so
+ * each test binary stays one file: the helpers are static inline, so a test
+ * that uses only some of them compiles without unused-function warnings.
+ * Include it after <cmocka.h>. */
 #ifndef PAGETTY_TEST_ALERT_FIXTURE_H
 #define PAGETTY_TEST_ALERT_FIXTURE_H
 
@@ -24,7 +26,7 @@
 #define FP_CERT "0b238163b85588de"
 #define FP_QUEUE "f65d846898839c89"
 
-static char *load(const char *path, size_t *len)
+static inline char *load(const char *path, size_t *len)
 {
 	char err[ERR_MAX] = "";
 	char *data = NULL;
@@ -35,8 +37,8 @@ static char *load(const char *path, size_t *len)
 }
 
 /* Decode from an exact-length heap copy, so valgrind sees any over-read. */
-static int decode(const char *body, size_t len, const char *cluster, struct alert_list *l,
-                  size_t *skipped, char *err)
+static inline int decode(const char *body, size_t len, const char *cluster,
+                         struct alert_list *l, size_t *skipped, char *err)
 {
 	char *copy = xmalloc(len ? len : 1);
 	int rc;
@@ -47,7 +49,7 @@ static int decode(const char *body, size_t len, const char *cluster, struct aler
 	return rc;
 }
 
-static void load_alerts(const char *cluster, struct alert_list *l)
+static inline void load_alerts(const char *cluster, struct alert_list *l)
 {
 	char err[ERR_MAX] = "";
 	size_t len, skipped = 99;
@@ -58,7 +60,8 @@ static void load_alerts(const char *cluster, struct alert_list *l)
 	free(body);
 }
 
-static const struct alert *by_fp(const struct alert_list *l, const char *cluster, const char *fp)
+static inline const struct alert *by_fp(const struct alert_list *l, const char *cluster,
+                                        const char *fp)
 {
 	long i = alert_list_find(l, cluster, fp);
 

@@ -17,16 +17,7 @@
 #include "core/alert.h"
 #include "core/alert_stream.h"
 #include "core/util.h"
-
-static char *load(const char *path, size_t *len)
-{
-	char err[ERR_MAX] = "";
-	char *data = NULL;
-
-	if (read_file(path, 64 << 20, &data, len, err) != 0)
-		fail_msg("%s", err);
-	return data;
-}
+#include "alert_fixture.h"
 
 /* body fed in pieces of `piece` bytes (0: whole); the result as JSON text
  * ("ERR: msg" on failure) plus the skipped count. Malloced. */
@@ -104,8 +95,8 @@ static void same_as_whole(const char *body, size_t len)
 static void test_fixtures_every_piece_size(void **state)
 {
 	static const char *const files[] = {
-		"tests/fixtures/am-alerts.json",
-		"tests/fixtures/am-alert-groups.json",
+		FIX_ALERTS,
+		FIX_GROUPS,
 		"tests/fuzz/corpus/alert/dup-labels.json",
 	};
 	size_t i, len;
@@ -122,7 +113,7 @@ static void test_fixtures_every_piece_size(void **state)
 static void test_truncated_everywhere(void **state)
 {
 	size_t len, cut;
-	char *body = load("tests/fixtures/am-alerts.json", &len);
+	char *body = load(FIX_ALERTS, &len);
 
 	(void)state;
 	if (len > 3000)
@@ -213,7 +204,7 @@ static void test_unchanged_elements_are_shared(void **state)
 	uint64_t sig1, sig2;
 
 	(void)state;
-	body = load("tests/fixtures/am-alerts.json", &len);
+	body = load(FIX_ALERTS, &len);
 	st = alert_stream_new("prod", NULL);
 	alert_stream_feed(st, body, len);
 	assert_int_equal(alert_stream_finish(st, &first, NULL, err), 0);
@@ -298,7 +289,7 @@ static void test_reset_starts_over(void **state)
 	size_t len;
 
 	(void)state;
-	body = load("tests/fixtures/am-alerts.json", &len);
+	body = load(FIX_ALERTS, &len);
 	alert_stream_feed(st, body, len / 2);
 	alert_stream_feed(st, "garbage", 7);
 	alert_stream_reset(st);
