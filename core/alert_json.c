@@ -351,13 +351,33 @@ static void aj_fingerprint(const struct aj_kvv *kvs, char out[17])
 	out[16] = '\0';
 }
 
-/* The alert just read, as one block. */
+/* Receivers (a handful of names repeated on every alert) interned into
+ * out when there are at most AJ_RECV_INTERN and the pool takes them all;
+ * false otherwise (then they are copied). */
+#define AJ_RECV_INTERN 8
+
+static bool aj_recv_intern(const struct alert_decoder *d, const char *out[AJ_RECV_INTERN])
+{
+	size_t i;
+
+	if (d->recv.n > AJ_RECV_INTERN)
+		return false;
+	for (i = 0; i < d->recv.n; i++)
+		if (!(out[i] = alert_intern(aj_s(d, &d->recv.v[i]), d->recv.v[i].len)))
+			return false;
+	return true;
+}
+
+/* The alert just read, as one block. The generator URL (one per rule) and
+ * the receivers and cluster (a few names) repeat across alerts, so they
+ * are interned when the pool takes them, like common label values. */
 static struct alert *aj_pack_alert(struct alert_decoder *d)
 {
 	const size_t al = sizeof(void *);
 	size_t size, head = (sizeof(struct alert) + al - 1) / al * al;
 	char fpbuf[17];
-	const char *fp, *state;
+	const char *fp, *state, *igen, *irecv[AJ_RECV_INTERN];
+	bool recv_in;
 	size_t fplen;
 	struct aj_pack pk;
 	struct alert *a;
@@ -374,12 +394,16 @@ static struct alert *aj_pack_alert(struct alert_decoder *d)
 		fp = fpbuf;
 	}
 	fplen = strlen(fp);
+	igen = d->gen.set ? alert_intern(aj_s(d, &d->gen), d->gen.len) : NULL;
+	recv_in = aj_recv_intern(d, irecv);
 	/* arrays first (pointer aligned), then the bytes of every string */
 	size = head + aj_kvs_bytes(&d->labels) + aj_kvs_bytes(&d->ann) + aj_strv_bytes(&d->sil) +
-	       aj_strv_bytes(&d->inh) + aj_strv_bytes(&d->recv) + fplen + 1 +
+	       aj_strv_bytes(&d->inh) +
+	       (recv_in ? d->recv.n * sizeof(char *) : aj_strv_bytes(&d->recv)) + fplen + 1 +
 	       (d->starts.set ? d->starts.len + 1 : 0) + (d->ends.set ? d->ends.len + 1 : 0) +
-	       (d->updated.set ? d->updated.len + 1 : 0) + (d->gen.set ? d->gen.len + 1 : 0) +
-	       d->cluster_len + 1;
+	       (d->updated.set ? d->updated.len + 1 : 0) +
+	       (d->gen.set && !igen ? d->gen.len + 1 : 0) +
+	       (d->icluster ? 0 : d->cluster_len + 1);
 	block = alert_pool_alloc(size, &pooled);
 	a = (struct alert *)block;
 	memset(a, 0, sizeof *a);
@@ -402,14 +426,17 @@ static struct alert *aj_pack_alert(struct alert_decoder *d)
 	a->n_silenced_by = d->sil.n;
 	aj_put_strv(&pk, d, &d->inh, a->inhibited_by);
 	a->n_inhibited_by = d->inh.n;
-	aj_put_strv(&pk, d, &d->recv, a->receivers);
+	if (recv_in && d->recv.n)
+		memcpy(a->receivers, irecv, d->recv.n * sizeof(char *)); /* never written */
+	else
+		aj_put_strv(&pk, d, &d->recv, a->receivers);
 	a->n_receivers = d->recv.n;
 	a->fingerprint = aj_put(&pk, fp, fplen);
 	a->starts_at = aj_put_str(&pk, d, &d->starts);
 	a->ends_at = aj_put_str(&pk, d, &d->ends);
 	a->updated_at = aj_put_str(&pk, d, &d->updated);
-	a->generator_url = aj_put_str(&pk, d, &d->gen);
-	a->cluster = aj_put(&pk, d->cluster, d->cluster_len);
+	a->generator_url = igen ? (char *)igen : aj_put_str(&pk, d, &d->gen);
+	a->cluster = d->icluster ? (char *)d->icluster : aj_put(&pk, d->cluster, d->cluster_len);
 
 	/* Unknown states show as active: hiding an alert is worse than
 	 * showing one too many. "suppressed" by neither a silence nor an
@@ -508,6 +535,7 @@ struct alert_decoder *alert_decoder_new(const char *buf, size_t len, const char 
 	d->len = buf ? len : 0;
 	d->cluster = xstrdup(cluster ? cluster : "");
 	d->cluster_len = strlen(d->cluster);
+	d->icluster = alert_intern(d->cluster, d->cluster_len);
 	return d;
 }
 

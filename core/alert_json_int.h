@@ -49,6 +49,7 @@ struct alert_decoder {
 	uint64_t next_hash;    /* the hash of the next element's bytes when the
 	                        * caller took it already (alert_stream); 0: not */
 	char *cluster;         /* owned */
+	const char *icluster;  /* cluster interned (shared by every alert), or NULL */
 	size_t cluster_len;
 	int state;
 	size_t count;          /* elements seen in the array */
