@@ -42,7 +42,7 @@
  * bigger reads. A 43 MB answer in 4 KiB reads was ~10k recv() calls and as
  * many write callbacks, each a trap into the hypervisor on the virtual
  * machines pagetty is benchmarked on. */
-#define HTTP_RECV_BUFFER_ONE_SHOT (256L << 10)
+#define HTTP_RECV_BUFFER_ONE_SHOT (64L << 10)
 
 struct http_call {
 	uint64_t id;
