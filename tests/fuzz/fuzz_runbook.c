@@ -1,6 +1,6 @@
 /* fuzz_runbook.c: libFuzzer target for runbook markdown (core/runbook*.c):
- * runbook_parse, runbook_layout at widths 1, 20 and 80 (UTF-8 and ASCII
- * terminals) and runbook_to_text. Every string the model and the layout
+ * runbook_parse, runbook_layout at widths 1 (inputs up to 2 KiB), 20 and
+ * 80 (UTF-8 and ASCII terminals) and runbook_to_text. Every string the model and the layout
  * hand to a screen must be safe terminal text, and every layout line must
  * fit its width. Only input with a NUL byte, or with a paragraph of more
  * image openers than cmark parses in reasonable time, may be refused. */
@@ -150,7 +150,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_model(&rb);
-	check_layout(&rb, 1, true);
+	/* width 1 makes a line of every column: half the target's time on big
+	 * inputs, and its edge cases all show on small ones */
+	if (size <= 2048)
+		check_layout(&rb, 1, true);
 	check_layout(&rb, 20, true);
 	check_layout(&rb, 20, false);
 	check_layout(&rb, 80, true);
