@@ -104,17 +104,17 @@ char *alert_list_to_json(const struct alert_list *l,
                          const char *(*runbook_of)(const struct alert *, void *), void *data);
 
 /* Before using l->v[i] in a walk over the list: ask the CPU for the alerts
- * a few steps ahead (the header of the 16th, all of a decoded 8th). The
+ * a few steps ahead (the header of the 32nd, all of a decoded 16th). The
  * alerts of a big answer are tens of MB, visited in sorted order, not
  * memory order, so each first touch is a cache miss; asked for early, the
  * misses overlap instead of queueing. Only a hint: no effect on results. */
 static inline void alert_list_prefetch(const struct alert_list *l, size_t i)
 {
-	if (i + 16 < l->n)
-		__builtin_prefetch(l->v[i + 16]);
-	if (i + 8 < l->n) {
-		const char *p = (const char *)l->v[i + 8];
-		size_t off, n = l->v[i + 8]->packed;
+	if (i + 32 < l->n)
+		__builtin_prefetch(l->v[i + 32]);
+	if (i + 16 < l->n) {
+		const char *p = (const char *)l->v[i + 16];
+		size_t off, n = l->v[i + 16]->packed;
 
 		for (off = 0; off < n && off < 1024; off += 64)
 			__builtin_prefetch(p + off);
