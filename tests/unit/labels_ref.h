@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/labels.h"
@@ -79,6 +80,18 @@ static inline void ref_assert_same(const struct labelset *want, const struct lab
 		assert_string_equal(got->v[i].name, want->v[i].name);
 		assert_string_equal(got->v[i].value, want->v[i].value);
 	}
+}
+
+static inline int ref_kv_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kv *)a)->name, ((const struct kv *)b)->name);
+}
+
+/* By name, as labelset_sort() (for sets without repeats: one order). */
+static inline void ref_sort(struct labelset *ls)
+{
+	if (ls->n > 1)
+		qsort(ls->v, ls->n, sizeof *ls->v, ref_kv_cmp);
 }
 
 /* xorshift64*: the same sequence on every run. */

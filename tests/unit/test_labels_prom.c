@@ -22,11 +22,6 @@
 #define ROUNDS 200
 #define MANY 40000
 
-static int ref_kv_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct kv *)a)->name, ((const struct kv *)b)->name);
-}
-
 /* ---- the old code ------------------------------------------------------- */
 
 /* promql_series_label() before: a labelset_get() per label and series. */
@@ -137,8 +132,7 @@ static char *random_answer(struct labelset *want, size_t *n_series)
 			ref_set(&want[s], name, value);
 			free(name);
 		}
-		if (want[s].n > 1)
-			qsort(want[s].v, want[s].n, sizeof *want[s].v, ref_kv_cmp);
+		ref_sort(&want[s]);
 		buf_printf(&b, "},\"value\":[1,\"%s\"]}", ref_rand(2) ? "1" : "0.5");
 	}
 	buf_puts(&b, "]}}");

@@ -293,11 +293,6 @@ static void drill_map(struct doc *d, size_t n, size_t wide, struct labelset *wan
 	}
 }
 
-static int ref_kv_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct kv *)a)->name, ((const struct kv *)b)->name);
-}
-
 static void test_drill_differential(void **state)
 {
 	size_t r, i, k;
@@ -328,8 +323,7 @@ static void test_drill_differential(void **state)
 				drill_map(&d, pairs, wide, &want[i], bad, &anchors, anchor_name, anchor_value);
 			}
 			ref_set(&want[i], "alertname", names[i]);
-			if (want[i].n > 1)
-				qsort(want[i].v, want[i].n, sizeof *want[i].v, ref_kv_cmp);
+			ref_sort(&want[i]);
 		}
 		for (i = 0; i < n && !*twice; i++)
 			for (k = 0; k < i && !*twice; k++)
