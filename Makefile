@@ -117,7 +117,8 @@ FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -I. -O1 -g $(FUZZ_
 # Only the parsers under test and what they use, so a module still being
 # written elsewhere in core/ cannot break the fuzz build.
 FUZZ_LIB_SRCS := core/util.c core/labels.c core/text.c core/duration.c core/xjson.c \
-                 core/promql.c core/rules.c core/drill.c core/template.c \
+                 core/promql.c core/rules.c core/drill.c core/drill_run.c core/template.c \
+                 core/template_env.c \
                  $(sort $(wildcard core/alert*.c core/silence*.c core/matcher*.c \
                                    core/config*.c core/runbook*.c core/slo*.c \
                                    core/timeline*.c))

@@ -4,12 +4,10 @@
  * typo in a drill never silently turns into a drill that cannot be won. */
 #include "drill.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <yaml.h>
 
@@ -154,23 +152,94 @@ static size_t dp_seq_len(const yaml_node_t *n)
 	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
+/* A pair's key node id and its position. */
+struct dp_key {
+	int id;
+	size_t i;
+};
+
+static int dp_key_cmp(const void *x, const void *y)
+{
+	const struct dp_key *a = x, *b = y;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* keep[i] for the first and the last of pairs[0..n) with each key node. A
+ * pair between two of the same key node (an alias repeats its node) neither
+ * places its name nor gives the last value, so adding only the kept pairs
+ * and then labelset_dedupe() gives what adding all gives, and a long
+ * aliased key is copied twice however often it is repeated. */
+static void dp_keep_ends(const yaml_node_pair_t *pairs, size_t n, bool *keep)
+{
+	struct dp_key *k = xcalloc(n + 1, sizeof *k);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		k[i] = (struct dp_key){ pairs[i].key, i };
+	qsort(k, n, sizeof *k, dp_key_cmp);
+	for (i = 0; i < n; i++)
+		keep[k[i].i] = i == 0 || i + 1 == n || k[i - 1].id != k[i].id || k[i + 1].id != k[i].id;
+	free(k);
+}
+
+static const char *dp_pair_key(struct dp *p, const yaml_node_pair_t *pair)
+{
+	return dp_scalar(dp_node(p, pair->key));
+}
+
+static const char *dp_pair_value(struct dp *p, const yaml_node_pair_t *pair)
+{
+	return dp_scalar(dp_node(p, pair->value));
+}
+
+/* Names a set holds before dp_labels() stops looking each one up. */
+#define DP_LABELS_SMALL 32
+
+/* A mapping of names to strings into ls (a name given twice: the last
+ * value); the pairs before a bad one are still added. labelset_set() while
+ * ls is small: cheapest when an aliased mapping repeats a few names many
+ * times. Then labelset_add() and labelset_dedupe(), O(n log n). */
 static int dp_labels(struct dp *p, const yaml_node_t *n, const char *what, struct labelset *ls)
 {
-	const yaml_node_t *kn, *v;
-	const char *k;
+	const yaml_node_pair_t *pairs;
+	size_t m, e, i, first = 0;
+	int rc = 0;
 
 	if (dp_expect(p, n, YAML_MAPPING_NODE, what) < 0)
 		return -1;
-	DP_MAP_EACH(p, n, pair, k, kn, v) {
-		const char *s = dp_scalar(v);
+	pairs = n->data.mapping.pairs.start;
+	m = (size_t)(n->data.mapping.pairs.top - pairs);
+	for (e = 0; e < m; e++) { /* to the first bad pair; pairs[0..first) are set */
+		const yaml_node_t *kn = dp_node(p, pairs[e].key), *v = dp_node(p, pairs[e].value);
+		const char *k = dp_scalar(kn), *s = dp_scalar(v);
 
-		if (!dp_scalar(kn) || !*k)
-			return dp_err(p, kn, "%s: names must be strings", what);
-		if (!s)
-			return dp_err(p, v, "%s.%s: expected a string", what, k);
-		labelset_set(ls, k, s);
+		if (!k || !*k) {
+			rc = dp_err(p, kn, "%s: names must be strings", what);
+			break;
+		}
+		if (!s) {
+			rc = dp_err(p, v, "%s.%s: expected a string", what, k);
+			break;
+		}
+		if (first == e && ls->n <= DP_LABELS_SMALL) {
+			labelset_set(ls, k, s);
+			first++;
+		}
 	}
-	return 0;
+	if (first < e) {
+		bool *keep = xcalloc(e - first, sizeof *keep);
+
+		dp_keep_ends(pairs + first, e - first, keep);
+		for (i = first; i < e; i++)
+			if (keep[i - first])
+				labelset_add(ls, dp_pair_key(p, &pairs[i]), dp_pair_value(p, &pairs[i]));
+		free(keep);
+		labelset_dedupe(ls);
+	}
+	return rc;
 }
 
 /* resolve_on: {mitigation: "..."} */
@@ -445,16 +514,83 @@ fail:
 		}                                                                         \
 	} while (0)
 
-static int dp_check_refs(struct dp *p, struct drill *d, const yaml_node_t *root)
+/* An alert's name and a hash of its labels that does not depend on their
+ * order (equal sets hash alike), with its position. */
+struct dp_twin {
+	const char *name; /* borrowed */
+	uint64_t h;
+	size_t i;
+};
+
+static uint64_t dp_labels_hash(const struct labelset *ls)
 {
-	size_t i, k;
+	uint64_t sum = 0, h;
+	const unsigned char *c;
+	size_t i;
+	int k;
+
+	for (i = 0; i < ls->n; i++) {
+		h = 14695981039346656037ULL; /* FNV-1a over name 0xff value 0xff */
+		for (k = 0; k < 2; k++) {
+			for (c = (const unsigned char *)(k ? ls->v[i].value : ls->v[i].name); *c; c++)
+				h = (h ^ *c) * 1099511628211ULL;
+			h = (h ^ 0xff) * 1099511628211ULL;
+		}
+		h ^= h >> 33; /* and mixed, so that a sum of them does not cancel out */
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 33;
+		sum += h;
+	}
+	return sum;
+}
+
+static int dp_twin_cmp(const void *x, const void *y)
+{
+	const struct dp_twin *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+
+	if (c)
+		return c;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The first alert (by position) with the name and labels of one before it,
+ * or SIZE_MAX: as comparing every pair would find, in O(n log n) (only
+ * alerts of one name and hash are compared). */
+static size_t dp_first_twin(const struct drill *d)
+{
+	struct dp_twin *t = xcalloc(d->n_alerts + 1, sizeof *t);
+	size_t i, g, e, j, l, first = SIZE_MAX;
 
 	for (i = 0; i < d->n_alerts; i++)
-		for (k = 0; k < i; k++)
-			if (!strcmp(d->alerts[i].name, d->alerts[k].name) &&
-			    labelset_equal(&d->alerts[i].labels, &d->alerts[k].labels))
-				return errf(p->err, "%s:%d:%d: alert %.60s is given twice", p->file,
-				            d->alerts[i].line, d->alerts[i].col, d->alerts[i].name);
+		t[i] = (struct dp_twin){ d->alerts[i].name, dp_labels_hash(&d->alerts[i].labels), i };
+	qsort(t, d->n_alerts, sizeof *t, dp_twin_cmp);
+	for (g = 0; g < d->n_alerts; g = e) {
+		for (e = g + 1; e < d->n_alerts && !strcmp(t[e].name, t[g].name) && t[e].h == t[g].h; e++)
+			;
+		for (j = g + 1; j < e && t[j].i < first; j++) {
+			for (l = g; l < j; l++)
+				if (labelset_equal(&d->alerts[t[j].i].labels, &d->alerts[t[l].i].labels))
+					break;
+			if (l < j) {
+				first = t[j].i;
+				break;
+			}
+		}
+	}
+	free(t);
+	return first;
+}
+
+static int dp_check_refs(struct dp *p, struct drill *d, const yaml_node_t *root)
+{
+	size_t i = dp_first_twin(d);
+
+	if (i != SIZE_MAX)
+		return errf(p->err, "%s:%d:%d: alert %.60s is given twice", p->file,
+		            d->alerts[i].line, d->alerts[i].col, d->alerts[i].name);
 	for (i = 0; i < d->n_injects; i++) {
 		struct drill_inject *in = &d->injects[i];
 
@@ -635,108 +771,4 @@ void drill_free(struct drill *d)
 	free(d->name);
 	free(d->description);
 	memset(d, 0, sizeof *d);
-}
-
-/* Compare ignoring leading/trailing blanks and runs of blanks. */
-static bool drill_same_command(const char *a, const char *b)
-{
-	for (;;) {
-		while (isspace((unsigned char)*a))
-			a++;
-		while (isspace((unsigned char)*b))
-			b++;
-		if (!*a || !*b)
-			return !*a && !*b;
-		while (*a && *b && !isspace((unsigned char)*a) && *a == *b) {
-			a++;
-			b++;
-		}
-		if ((*a && !isspace((unsigned char)*a)) || (*b && !isspace((unsigned char)*b)))
-			return false;
-	}
-}
-
-const struct drill_canned *drill_canned_find(const struct drill *d, const char *alertname,
-                                             const char *command)
-{
-	size_t i;
-
-	if (!command)
-		return NULL;
-	for (i = 0; i < d->n_canned; i++) {
-		const struct drill_canned *c = &d->canned[i];
-
-		if (c->alert && (!alertname || strcmp(c->alert, alertname) != 0))
-			continue;
-		if (c->match == DRILL_MATCH_EXACT ? drill_same_command(c->command, command)
-		                                  : regexec(&c->re, command, 0, NULL, 0) == 0)
-			return c;
-	}
-	return NULL;
-}
-
-void drill_canned_reply(const struct drill *d, const char *alertname, const char *command,
-                        double speed, const char *none, struct drill_reply *r)
-{
-	const struct drill_canned *c = drill_canned_find(d, alertname, command);
-
-	r->canned = c != NULL;
-	r->output = c ? c->output : none;
-	r->exit_code = c ? c->exit_code : 0;
-	r->delay_ms = c ? (int64_t)(c->delay * 1000 / (speed >= 1 ? speed : 1)) : 0;
-}
-
-bool drill_pattern_match(const char *pattern, const regex_t *re, const char *step,
-                         const char *command)
-{
-	if (step && !strcasecmp(pattern, step))
-		return true;
-	if (step && regexec(re, step, 0, NULL, 0) == 0)
-		return true;
-	return command && regexec(re, command, 0, NULL, 0) == 0;
-}
-
-double drill_curve_at(const struct drill_curve *c, double t)
-{
-	size_t lo = 0, hi;
-
-	if (!c->n)
-		return 0;
-	if (t <= c->pts[0].t)
-		return c->pts[0].v;
-	if (t >= c->pts[c->n - 1].t)
-		return c->pts[c->n - 1].v;
-	hi = c->n - 1;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->pts[mid].t <= t)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (c->pts[hi].t == c->pts[lo].t)
-		return c->pts[hi].v;
-	return c->pts[lo].v + (c->pts[hi].v - c->pts[lo].v) * (t - c->pts[lo].t) /
-	                          (c->pts[hi].t - c->pts[lo].t);
-}
-
-const struct drill_curve *drill_curve_find(const struct drill *d, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < d->n_curves; i++)
-		if (!strcmp(d->curves[i].name, name))
-			return &d->curves[i];
-	return NULL;
-}
-
-long drill_alert_find(const struct drill *d, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < d->n_alerts; i++)
-		if (!strcmp(d->alerts[i].name, name))
-			return (long)i;
-	return -1;
 }

@@ -89,8 +89,9 @@ static void promql_metric(const cJSON *m, struct labelset *ls)
 		return;
 	cJSON_ArrayForEach(kv, m) {
 		if (kv->string && cJSON_IsString(kv))
-			labelset_set(ls, kv->string, kv->valuestring);
+			labelset_add(ls, kv->string, kv->valuestring);
 	}
+	labelset_dedupe(ls); /* a name given twice: the last value, as before */
 	labelset_sort(ls);
 }
 
@@ -322,34 +323,41 @@ void promql_result_free(struct promql_result *res)
 char *promql_series_label(const struct promql_result *res, size_t i, size_t n, size_t max_bytes)
 {
 	const struct labelset *ls;
-	char *buf = NULL, *out;
-	size_t len = 0, k, j;
+	struct buf b = {0};
+	char *out;
+	size_t k, j;
+	bool *sorted;
 
 	if (n > res->n_series)
 		n = res->n_series;
 	if (i >= n || n < 2)
 		return xstrdup("");
+	/* promql_parse() sorts every metric: look names up in O(log n) there */
+	sorted = xcalloc(n, sizeof *sorted);
+	for (j = 0; j < n; j++)
+		sorted[j] = labelset_is_sorted(&res->series[j].metric);
 	ls = &res->series[i].metric;
 	for (k = 0; k < ls->n; k++) {
 		const struct kv *l = &ls->v[k];
 		bool same = true;
-		char *part;
 
 		for (j = 0; j < n && same; j++) {
-			const char *o = labelset_get(&res->series[j].metric, l->name);
+			const struct labelset *m = &res->series[j].metric;
+			const char *o = sorted[j] ? labelset_get_sorted(m, l->name) : labelset_get(m, l->name);
 			same = o && !strcmp(o, l->value);
 		}
 		if (same)
 			continue;
-		part = strcmp(l->name, "__name__") ? xasprintf("%s%s=%s", len ? "," : "", l->name, l->value)
-		                                   : xasprintf("%s%s", len ? "," : "", l->value);
-		buf = xrealloc(buf, len + strlen(part) + 1);
-		memcpy(buf + len, part, strlen(part) + 1);
-		len += strlen(part);
-		free(part);
+		if (b.len)
+			buf_putc(&b, ',');
+		if (strcmp(l->name, "__name__"))
+			buf_printf(&b, "%s=%s", l->name, l->value);
+		else
+			buf_puts(&b, l->value);
 	}
-	out = text_sanitize(buf ? buf : "", len, 0, max_bytes);
-	free(buf);
+	out = text_sanitize(b.data ? b.data : "", b.len, 0, max_bytes);
+	buf_free(&b);
+	free(sorted);
 	return out;
 }
 

@@ -154,14 +154,17 @@ static bool rp_dup_key(struct rp *p, yaml_node_t *map, yaml_node_pair_t *pair)
 	return false;
 }
 
-/* labels: / annotations: a mapping of names to scalar values. */
+/* labels: / annotations: a mapping of names to scalar values, read with
+ * labelset_add() and one labelset_dedupe() (O(n log n), where a
+ * labelset_set() per pair was O(n^2)). */
 static void rp_labels(struct rp *p, yaml_node_t *m, const char *what,
                       struct labelset *ls, struct rule_pos **pos)
 {
 	yaml_node_pair_t *pair;
 	yaml_node_t *k, *v;
 	char *name, *value, shown[64];
-	size_t before;
+	struct rule_pos *kp = NULL; /* of each pair added, parallel to ls->v[n0..] */
+	size_t n0 = ls->n, kcap = 0, *from, i;
 
 	if (rp_is_null(m))
 		return;
@@ -173,7 +176,7 @@ static void rp_labels(struct rp *p, yaml_node_t *m, const char *what,
 		k = rp_node(p, pair->key);
 		v = rp_node(p, pair->value);
 		if (!k || !v)
-			return;
+			break;
 		if (rp_dup_key(p, m, pair))
 			continue;
 		name = rp_scalar(k);
@@ -189,15 +192,23 @@ static void rp_labels(struct rp *p, yaml_node_t *m, const char *what,
 			free(name);
 			continue;
 		}
-		before = ls->n;
-		labelset_set(ls, name, value);
-		if (ls->n > before) {
-			*pos = xrealloc(*pos, ls->n * sizeof **pos);
-			(*pos)[ls->n - 1] = rp_pos(k);
-		}
+		labelset_add(ls, name, value);
+		xgrow(&kp, &kcap, ls->n - n0, sizeof *kp);
+		kp[ls->n - n0 - 1] = rp_pos(k);
 		free(name);
 		free(value);
 	}
+	/* a name twice (keys that differ only after a NUL): its first key's
+	 * position, its last value */
+	from = xcalloc(ls->n + 1, sizeof *from);
+	labelset_dedupe_ex(ls, false, from);
+	if (ls->n > n0) {
+		*pos = xrealloc(*pos, ls->n * sizeof **pos);
+		for (i = n0; i < ls->n; i++)
+			(*pos)[i] = kp[from[i] - n0];
+	}
+	free(from);
+	free(kp);
 }
 
 static void rp_rule_free(struct prom_rule *r)
@@ -350,17 +361,25 @@ static void rp_group(struct rp *p, yaml_node_t *g)
 		if (!v)
 			goto out;
 		rp_rule(p, v, name ? name : "");
-		/* group labels go to every rule that does not set them itself */
+		/* group labels go to every rule that does not set them itself (gl
+		 * holds each name once, so only the rule's own need looking up) */
 		for (i = first; i < p->rf->n_rules; i++) {
 			struct prom_rule *r = &p->rf->rules[i];
+			struct labelset_index own;
+			size_t n = r->labels.n;
 
+			if (!gl.n)
+				continue;
+			labelset_index_init(&own, &r->labels);
+			r->label_pos = xrealloc(r->label_pos, (n + gl.n) * sizeof *r->label_pos);
 			for (j = 0; j < gl.n; j++) {
-				if (labelset_get(&r->labels, gl.v[j].name))
+				if (labelset_index_get(&own, gl.v[j].name))
 					continue;
-				labelset_set(&r->labels, gl.v[j].name, gl.v[j].value);
-				r->label_pos = xrealloc(r->label_pos, r->labels.n * sizeof *r->label_pos);
+				labelset_add(&r->labels, gl.v[j].name, gl.v[j].value);
 				r->label_pos[r->labels.n - 1] = gp[j];
 			}
+			labelset_index_free(&own);
+			r->label_pos = xrealloc(r->label_pos, r->labels.n * sizeof *r->label_pos);
 		}
 	}
 out:

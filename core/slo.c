@@ -19,6 +19,7 @@
 
 #define SLO_WARNINGS_MAX 200
 #define SLO_QUERY_MAX 65536
+#define SP_LABELS_MAX 256 /* label names per SLO */
 
 /* ---- small helpers ---- */
 
@@ -202,17 +203,22 @@ int sp_number(struct sp *p, const yaml_node_t *n, const char *what, double *v)
 	return 0;
 }
 
-/* Flat string map (labels) into ls; other values are skipped. */
+/* Flat string map (labels) into ls; other values are skipped, and so is
+ * every pair once ls holds SP_LABELS_MAX names. labelset_set() is the right
+ * tool here, unlike in decoders without a bound: each call looks at no more
+ * than SP_LABELS_MAX entries, and a name repeated by aliases costs one
+ * comparison, not one copy. */
 void sp_labels(struct sp *p, const yaml_node_t *m, struct labelset *ls)
 {
 	yaml_node_pair_t *pair;
 
 	if (!m || m->type != YAML_MAPPING_NODE)
 		return;
-	for (pair = m->data.mapping.pairs.start; pair < m->data.mapping.pairs.top; pair++) {
+	for (pair = m->data.mapping.pairs.start;
+	     pair < m->data.mapping.pairs.top && ls->n < SP_LABELS_MAX; pair++) {
 		const char *k = sp_scalar(yaml_document_get_node(p->doc, pair->key));
 		const char *v = sp_scalar(yaml_document_get_node(p->doc, pair->value));
-		if (k && v && ls->n < 256)
+		if (k && v)
 			labelset_set(ls, k, v);
 	}
 }
@@ -315,6 +321,9 @@ static int sp_sloth_sli(struct sp *p, const yaml_node_t *slo, const char *w0, st
 static int sp_sloth(struct sp *p, const yaml_node_t *spec, const yaml_node_t *meta_labels)
 {
 	yaml_node_t *slos = sp_get(p, spec, "slos");
+	/* the labels every SLO starts with, read once: a spec can have many
+	 * keys and labels, and many SLOs */
+	struct labelset common = {0};
 	char *service = NULL;
 	yaml_node_item_t *it;
 	size_t i = 0;
@@ -326,6 +335,8 @@ static int sp_sloth(struct sp *p, const yaml_node_t *spec, const yaml_node_t *me
 		sp_error(p, slos ? slos : spec, "slos: expected a list of SLOs");
 		goto out;
 	}
+	sp_labels(p, meta_labels, &common);
+	sp_labels(p, sp_get(p, spec, "labels"), &common);
 	for (it = slos->data.sequence.items.start; it < slos->data.sequence.items.top; it++, i++) {
 		yaml_node_t *s = yaml_document_get_node(p->doc, *it), *obj;
 		struct slo_def *d;
@@ -358,8 +369,7 @@ static int sp_sloth(struct sp *p, const yaml_node_t *spec, const yaml_node_t *me
 			goto out;
 		}
 		d->objective = o / 100;
-		sp_labels(p, meta_labels, &d->labels);
-		sp_labels(p, sp_get(p, spec, "labels"), &d->labels);
+		labelset_copy(&d->labels, &common);
 		sp_labels(p, sp_get(p, s, "labels"), &d->labels);
 		if (sp_sloth_sli(p, s, w, &d->sli) < 0)
 			goto out;
@@ -369,6 +379,7 @@ static int sp_sloth(struct sp *p, const yaml_node_t *spec, const yaml_node_t *me
 		sp_warn(p, slos, "no SLOs in slos");
 	rc = 0;
 out:
+	labelset_free(&common);
 	free(service);
 	return rc;
 }

@@ -1,84 +1,15 @@
-/* template.c: alert context for runbook commands, never as code. The
- * environment (PAGETTY_*) and the expansion of {{ $labels.name }} into one
- * single-quoted shell word or a PromQL string. A small lexer follows the
- * quoting of the code around each placeholder (shell: '...', "...", $(...),
- * comments, and the places where quoting cannot help; PromQL: its three
- * string forms and comments), so the value is quoted for where it lands. */
+/* template.c: alert context for runbook commands, never as code: the
+ * expansion of {{ $labels.name }} into one single-quoted shell word or a
+ * PromQL string (the PAGETTY_* environment is in template_env.c). A small
+ * lexer follows the quoting of the code around each placeholder (shell:
+ * '...', "...", $(...), comments, and the places where quoting cannot help;
+ * PromQL: its three string forms and comments), so the value is quoted for
+ * where it lands. */
 #include "template.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- environment -------------------------------------------------------- */
-
-static bool name_is_ident(const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_'))
-			return false;
-	}
-	return true;
-}
-
-static char *env_name(const char *prefix, const char *name)
-{
-	char *s = xasprintf("%s%s", prefix, name);
-	char *p;
-
-	for (p = s + strlen(prefix); *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-			*p = '_';
-	}
-	return s;
-}
-
-/* Mapped names first (first one wins), then exact names over them. */
-static void env_set_all(struct labelset *env, const char *prefix, const struct labelset *ls)
-{
-	struct labelset mapped = {0};
-	size_t i;
-	char *n;
-
-	for (i = 0; i < ls->n; i++) {
-		if (!ls->v[i].name[0] || name_is_ident(ls->v[i].name))
-			continue;
-		n = env_name(prefix, ls->v[i].name);
-		if (!labelset_get(&mapped, n))
-			labelset_set(&mapped, n, ls->v[i].value);
-		free(n);
-	}
-	labelset_copy(env, &mapped);
-	labelset_free(&mapped);
-	for (i = 0; i < ls->n; i++) {
-		if (!ls->v[i].name[0] || !name_is_ident(ls->v[i].name))
-			continue;
-		n = env_name(prefix, ls->v[i].name);
-		labelset_set(env, n, ls->v[i].value);
-		free(n);
-	}
-}
-
-void template_env(const struct alert *a, struct labelset *env)
-{
-	char ts[40] = "";
-
-	if (a->starts_at)
-		snprintf(ts, sizeof ts, "%s", a->starts_at);
-	else if (a->starts > 0)
-		rfc3339_format(a->starts, ts, sizeof ts);
-	env_set_all(env, "PAGETTY_LABEL_", &a->labels);
-	env_set_all(env, "PAGETTY_ANNOTATION_", &a->annotations);
-	labelset_set(env, "PAGETTY_ALERTNAME", alert_name(a));
-	labelset_set(env, "PAGETTY_FINGERPRINT", a->fingerprint ? a->fingerprint : "");
-	labelset_set(env, "PAGETTY_CLUSTER", a->cluster ? a->cluster : "");
-	labelset_set(env, "PAGETTY_STARTS_AT", a->starts_at ? a->starts_at : ts);
-}
 
 /* ---- quoting ------------------------------------------------------------ */
 

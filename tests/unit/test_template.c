@@ -20,6 +20,7 @@
 
 #include "core/alert.h"
 #include "core/template.h"
+#include "labels_ref.h"
 
 static struct alert *mk_alert(const char *v)
 {
@@ -95,6 +96,154 @@ static void test_env(void **state)
 	template_env(a, &env);
 	assert_string_equal(labelset_get(&env, "PAGETTY_STARTS_AT"), "2026-09-21T14:13:20.500Z");
 	assert_string_equal(labelset_get(&env, "PAGETTY_CLUSTER"), "");
+	labelset_free(&env);
+	alert_free(a);
+}
+
+/* template_env() before it was O(n log n): a labelset_get() and a
+ * labelset_set() per label, kept here to compare with. */
+static bool ref_ident(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
+static char *ref_env_name(const char *prefix, const char *name)
+{
+	char *s = xasprintf("%s%s", prefix, name), *p;
+
+	for (p = s + strlen(prefix); *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			*p = '_';
+	return s;
+}
+
+static void ref_env_set_all(struct labelset *env, const char *prefix, const struct labelset *ls)
+{
+	struct labelset mapped = {0};
+	size_t i;
+	char *n;
+
+	for (i = 0; i < ls->n; i++) {
+		if (!ls->v[i].name[0] || ref_ident(ls->v[i].name))
+			continue;
+		n = ref_env_name(prefix, ls->v[i].name);
+		if (!ref_get(&mapped, n))
+			ref_set(&mapped, n, ls->v[i].value);
+		free(n);
+	}
+	for (i = 0; i < mapped.n; i++)
+		ref_set(env, mapped.v[i].name, mapped.v[i].value);
+	labelset_free(&mapped);
+	for (i = 0; i < ls->n; i++) {
+		if (!ls->v[i].name[0] || !ref_ident(ls->v[i].name))
+			continue;
+		n = ref_env_name(prefix, ls->v[i].name);
+		ref_set(env, n, ls->v[i].value);
+		free(n);
+	}
+}
+
+static void ref_template_env(const struct alert *a, struct labelset *env)
+{
+	const char *name = ref_get(&a->labels, "alertname");
+	char ts[40] = "";
+
+	if (a->starts_at)
+		snprintf(ts, sizeof ts, "%s", a->starts_at);
+	else if (a->starts > 0)
+		rfc3339_format(a->starts, ts, sizeof ts);
+	ref_env_set_all(env, "PAGETTY_LABEL_", &a->labels);
+	ref_env_set_all(env, "PAGETTY_ANNOTATION_", &a->annotations);
+	ref_set(env, "PAGETTY_ALERTNAME", name ? name : "");
+	ref_set(env, "PAGETTY_FINGERPRINT", a->fingerprint ? a->fingerprint : "");
+	ref_set(env, "PAGETTY_CLUSTER", a->cluster ? a->cluster : "");
+	ref_set(env, "PAGETTY_STARTS_AT", a->starts_at ? a->starts_at : ts);
+}
+
+/* Random alerts whose names repeat and map onto one another ("a.b", "a-b",
+ * "a_b"), into an env that already holds some variables: the same
+ * variables, values and order as before. */
+static void test_env_differential(void **state)
+{
+	static const char *const pre[] = {
+		"UNRELATED", "PAGETTY_CLUSTER", "PAGETTY_LABEL_a_b", "PAGETTY_LABEL_x", "PAGETTY_ANNOTATION_q",
+	};
+	size_t r, i, k;
+
+	(void)state;
+	ref_seed(21);
+	for (r = 0; r < 500; r++) {
+		struct alert *a = xcalloc(1, sizeof *a);
+		struct labelset want = {0}, got = {0};
+
+		a->fingerprint = xstrdup(r % 3 ? "3f2a9c1d0b7e4a55" : "");
+		a->cluster = r % 4 ? xstrdup("prod") : NULL;
+		a->starts_at = r % 5 ? xstrdup("2026-11-22T04:38:10Z") : NULL;
+		a->starts = r % 2 ? 1790000000.5 : 0;
+		for (k = 0; k < 2; k++) {
+			struct labelset *ls = k ? &a->annotations : &a->labels;
+
+			for (i = ref_rand(k ? 20 : 60); i > 0; i--) {
+				char *name = xstrdup(ref_name());
+
+				ref_append(ls, name, ref_value());
+				free(name);
+			}
+		}
+		for (i = ref_rand(4); i > 0; i--) {
+			const char *n = pre[ref_rand(ARRAY_LEN(pre))], *v = ref_value();
+
+			ref_set(&want, n, v);
+			ref_set(&got, n, v);
+		}
+		ref_template_env(a, &want);
+		template_env(a, &got);
+		ref_assert_same(&want, &got);
+		labelset_free(&want);
+		labelset_free(&got);
+		alert_free(a);
+	}
+}
+
+/* 40,000 labels in fours: "k.N" and "k-N" map to one variable (the first
+ * wins), "k_N" is that variable exactly (it wins), "mN" is plain. */
+static void test_env_many_labels(void **state)
+{
+	struct alert *a = mk_alert(NULL);
+	struct labelset env = {0};
+	char name[32], value[32];
+	size_t i, n = 40000, groups = n / 4, at;
+
+	(void)state;
+	labelset_free(&a->labels);
+	for (i = 0; i < n; i++) {
+		static const char *const fmt[] = { "k.%05zu", "k-%05zu", "k_%05zu", "m%05zu" };
+
+		snprintf(name, sizeof name, fmt[i % 4], i - i % 4);
+		snprintf(value, sizeof value, "v%zu", i);
+		labelset_add(&a->labels, name, value);
+	}
+	template_env(a, &env);
+	assert_int_equal(env.n, 2 * groups + 1 + 4);
+	for (i = 0; i < groups; i++) {
+		snprintf(name, sizeof name, "PAGETTY_LABEL_k_%05zu", 4 * i);
+		snprintf(value, sizeof value, "v%zu", 4 * i + 2);
+		assert_string_equal(env.v[i].name, name);
+		assert_string_equal(env.v[i].value, value);
+		snprintf(name, sizeof name, "PAGETTY_LABEL_m%05zu", 4 * i);
+		snprintf(value, sizeof value, "v%zu", 4 * i + 3);
+		assert_string_equal(env.v[groups + i].name, name);
+		assert_string_equal(env.v[groups + i].value, value);
+	}
+	at = 2 * groups;
+	assert_string_equal(env.v[at].name, "PAGETTY_ANNOTATION_summary");
+	assert_string_equal(env.v[at + 1].name, "PAGETTY_ALERTNAME");
+	assert_string_equal(env.v[at + 1].value, ""); /* no alertname label left */
+	assert_string_equal(env.v[at + 4].name, "PAGETTY_STARTS_AT");
 	labelset_free(&env);
 	alert_free(a);
 }
@@ -513,6 +662,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_env_differential),
+		cmocka_unit_test(test_env_many_labels),
 		cmocka_unit_test(test_hostile_values_never_run),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_literal_and_unknown),
