@@ -522,7 +522,7 @@ static void merge(struct alert_list *dst, struct alert_list *src, enum merge_mod
 		return;
 	if (total >= 0xffffffffU)
 		abort(); /* the slot's index half; bodies are capped far below */
-	while (size < total * 2)
+	while (size * 4 < total * 5) /* at most 80 % full: the tags keep probes cheap */
 		size *= 2;
 	ks.slot = xmalloc(size * sizeof *ks.slot);
 	memset(ks.slot, 0xff, size * sizeof *ks.slot);
@@ -538,6 +538,7 @@ static void merge(struct alert_list *dst, struct alert_list *src, enum merge_mod
 	for (i = 0; i < src->n; i++) {
 		struct alert *a = src->v[i];
 
+		alert_list_prefetch(src, i);
 		slot = key_set_slot(&ks, dst, a, &tag);
 		if (*slot != KEY_EMPTY) {
 			if (mode == MERGE_TAKE)
@@ -594,9 +595,98 @@ static int key_cmp(const struct sort_key *x, const struct sort_key *y)
 	return strcmp(nz(x->a->cluster), nz(y->a->cluster));
 }
 
-static int key_qcmp(const void *pa, const void *pb)
+/* Sort k[0, n) in place: quicksort (median of three) down to short runs,
+ * then insertion sort; past a depth of 2 log n a heap sort, so hostile
+ * input cannot make it quadratic. Not qsort: glibc's merge sort takes a
+ * second array as big as k, fresh memory that costs a page fault per 4 KiB
+ * (~800 at 50k alerts). Keys are distinct (cluster and fingerprint end the
+ * order), so stability is not needed. */
+static void key_swap(struct sort_key *a, struct sort_key *b)
 {
-	return key_cmp(pa, pb);
+	struct sort_key t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void key_sift(struct sort_key *k, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && key_cmp(&k[c], &k[c + 1]) < 0)
+			c++;
+		if (key_cmp(&k[i], &k[c]) >= 0)
+			return;
+		key_swap(&k[i], &k[c]);
+		i = c;
+	}
+}
+
+static void key_heapsort(struct sort_key *k, size_t n)
+{
+	size_t i;
+
+	for (i = n / 2; i-- > 0;)
+		key_sift(k, i, n);
+	for (i = n; i-- > 1;) {
+		key_swap(&k[0], &k[i]);
+		key_sift(k, 0, i);
+	}
+}
+
+static void key_sort(struct sort_key *k, size_t n, unsigned depth)
+{
+	while (n > 16) {
+		size_t m = n / 2, i, j;
+
+		if (depth-- == 0) {
+			key_heapsort(k, n);
+			return;
+		}
+		/* median of k[0], k[m], k[n-1] into k[0] as the pivot */
+		if (key_cmp(&k[m], &k[0]) < 0)
+			key_swap(&k[m], &k[0]);
+		if (key_cmp(&k[n - 1], &k[m]) < 0) {
+			key_swap(&k[n - 1], &k[m]);
+			if (key_cmp(&k[m], &k[0]) < 0)
+				key_swap(&k[m], &k[0]);
+		}
+		key_swap(&k[0], &k[m]);
+		i = 0;
+		j = n;
+		for (;;) {
+			do
+				i++;
+			while (i < n - 1 && key_cmp(&k[i], &k[0]) < 0);
+			do
+				j--;
+			while (key_cmp(&k[0], &k[j]) < 0); /* stops at k[0] at the latest */
+			if (i >= j)
+				break;
+			key_swap(&k[i], &k[j]);
+		}
+		key_swap(&k[0], &k[j]);
+		/* recurse into the smaller side, loop on the bigger */
+		if (j < n - j - 1) {
+			key_sort(k, j, depth);
+			k += j + 1;
+			n -= j + 1;
+		} else {
+			key_sort(k + j + 1, n - j - 1, depth);
+			n = j;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct sort_key t = k[i];
+		size_t j = i;
+
+		for (; j > 0 && key_cmp(&t, &k[j - 1]) < 0; j--)
+			k[j] = k[j - 1];
+		k[j] = t;
+	}
 }
 
 static void key_of(struct alert *a, struct sort_key *k)
@@ -628,7 +718,14 @@ void alert_list_sort(struct alert_list *l)
 		alert_list_prefetch(l, i);
 		key_of(l->v[i], &k[i]);
 	}
-	qsort(k, l->n, sizeof *k, key_qcmp);
+	{
+		unsigned depth = 0;
+		size_t m;
+
+		for (m = l->n; m > 1; m >>= 1)
+			depth += 2;
+		key_sort(k, l->n, depth);
+	}
 	for (i = 0; i < l->n; i++)
 		l->v[i] = k[i].a;
 	free(k);

@@ -7,6 +7,7 @@
  * sending endless new names cannot grow it. Interned strings live until
  * exit and are never written to or freed (alert_interned tells them). */
 #include "alert.h"
+#include "alert_json_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,14 +23,11 @@ static struct {
 	size_t cap, n;
 } ai;
 
+/* The element hash (core/alert_stream.c): 16 bytes a step, and seeded per
+ * process, so a server cannot send names made to collide in the table. */
 static uint64_t ai_hash(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	return alert_src_hash(s, len);
 }
 
 static void ai_grow(void)

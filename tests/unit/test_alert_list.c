@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,13 @@ static void test_sort_real(void **state)
 	alert_list_free(&l);
 }
 
+static int ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static struct alert *mk(const char *name, const char *sev, double starts, const char *fp,
                         const char *cluster)
 {
@@ -176,6 +184,75 @@ static void test_sort_order(void **state)
 	alert_list_clear(&l);
 	assert_int_equal(l.n, 0);
 	alert_list_free(&l);
+}
+
+/* The documented order, checked pair by pair (independent of how the sort
+ * works): severity, newest first, alertname, fingerprint, cluster. */
+static int order_ok(const struct alert *a, const struct alert *b)
+{
+	int c;
+
+	if (a->severity != b->severity)
+		return a->severity < b->severity;
+	if (a->starts != b->starts)
+		return a->starts > b->starts;
+	if ((c = strcmp(alert_name(a), alert_name(b))) != 0)
+		return c < 0;
+	if ((c = strcmp(a->fingerprint, b->fingerprint)) != 0)
+		return c < 0;
+	return strcmp(a->cluster, b->cluster) <= 0;
+}
+
+/* Big lists of every shape the sort meets: random, few distinct keys (ties
+ * down to the fingerprint), sorted, reversed, organ pipe. The result is
+ * ordered and holds the same alerts. */
+static void test_sort_big_shapes(void **state)
+{
+	static const char *const sev[] = { "critical", "error", "warning", "info", NULL };
+	static const char *const names[] = { "A", "B", "C" };
+	const size_t n = 5000;
+	unsigned shape;
+	size_t i;
+
+	(void)state;
+	for (shape = 0; shape < 5; shape++) {
+		struct alert_list l = {0};
+		struct alert **before = xcalloc(n, sizeof *before);
+		unsigned r = 12345 + shape;
+		char fp[32], cl[8];
+
+		for (i = 0; i < n; i++) {
+			size_t k = shape == 2 ? i : shape == 3 ? n - i : shape == 4 ? (i < n / 2 ? i : n - i) : 0;
+
+			r = r * 1103515245u + 12345u;
+			snprintf(fp, sizeof fp, "%08x", shape >= 2 ? (unsigned)k : r >> 4);
+			snprintf(cl, sizeof cl, "c%u", (r >> 20) % 2);
+			if (shape == 1) /* few keys: ties all the way down */
+				alert_list_push(&l, mk(names[r % 3], sev[(r >> 8) % 2], 100, fp, cl));
+			else if (shape == 0)
+				alert_list_push(&l, mk(names[r % 3], sev[(r >> 8) % 5], (double)((r >> 12) % 500), fp, cl));
+			else
+				alert_list_push(&l, mk("A", "warning", (double)(n - k), fp, "c"));
+			before[i] = l.v[i];
+		}
+		alert_list_sort(&l);
+		assert_int_equal(l.n, n);
+		for (i = 1; i < n; i++)
+			if (!order_ok(l.v[i - 1], l.v[i]))
+				fail_msg("shape %u: alerts %zu and %zu out of order", shape, i - 1, i);
+		/* a permutation: every alert once */
+		qsort(before, n, sizeof *before, ptr_cmp);
+		{
+			struct alert **after = xcalloc(n, sizeof *after);
+
+			memcpy(after, l.v, n * sizeof *after);
+			qsort(after, n, sizeof *after, ptr_cmp);
+			assert_memory_equal(before, after, n * sizeof *after);
+			free(after);
+		}
+		free(before);
+		alert_list_free(&l);
+	}
 }
 
 /* ---- encode ------------------------------------------------------------- */
@@ -323,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_merge_ref_take),
 		cmocka_unit_test(test_sort_real),
 		cmocka_unit_test(test_sort_order),
+		cmocka_unit_test(test_sort_big_shapes),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_encode_built_alert),
 		cmocka_unit_test(test_50k_alerts),
