@@ -95,14 +95,17 @@ class Conn:
         """upstream -> client, in small paced pieces."""
         rate = float(ARGS["--rate"])
         top = int(ARGS["--max-chunk"])
-        start, paced, last_state = time.time(), 0, 0.0
+        start, paced, last_state, last_send = time.time(), 0, 0.0, 0.0
         try:
             while not self.closed:
                 data = self.upstream.recv(65536)
                 if not data:
                     break
-                if paced == 0 or time.time() - start > paced / rate + 1:
-                    start, paced = time.time(), 0  # idle between answers
+                # idle between answers: pace the next from now. (Not when
+                # merely behind: a starved proxy catches up instead of
+                # stretching a fetch past pagetty's 10 s request timeout.)
+                if paced == 0 or time.time() - last_send > 1:
+                    start, paced = time.time(), 0
                 i = 0
                 while i < len(data) and not self.closed:
                     n = random.randint(1, top)
@@ -113,6 +116,7 @@ class Conn:
                             return
                     piece = data[i:i + n]
                     self.client.sendall(piece)
+                    last_send = time.time()
                     i += len(piece)
                     self.answer += len(piece)
                     paced += len(piece)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/e2e/test_slowstream.sh: a real Alertmanager holding 3000 alerts (a
+# tests/e2e/test_slowstream.sh: a real Alertmanager holding 2000 alerts (a
 # few MB, hostile label values, long UTF-8) behind tests/e2e/slow_proxy.py,
 # which forwards its answer in random 1..700-byte pieces over ~5 s, so
 # pieces end inside strings, escapes and UTF-8 sequences. While a fetch is
@@ -11,7 +11,7 @@
 # the reason.
 . "$(dirname "$0")/lib.sh"
 
-N=3000
+N=2000
 SIZE=120x30
 SECONDS_PER_FETCH=5
 STALE_REASON_RE='STALE.*([Pp]artial|transfer closed|outstanding)'
