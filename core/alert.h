@@ -140,8 +140,10 @@ void alert_list_merge_ref(struct alert_list *dst, const struct alert_list *src);
 void alert_list_merge_take(struct alert_list *dst, struct alert_list *src);
 
 /* Sort: severity (most urgent first), then most recently started first,
- * then alertname, then fingerprint (a total, stable order). An already
- * sorted list costs one pass. */
+ * then alertname, then fingerprint, then cluster: a total order for a
+ * deduped list, so the result does not depend on the input's order (only
+ * the same cluster and fingerprint twice could come out either way). An
+ * already sorted list costs one pass. In place, O(n log n) for any input. */
 void alert_list_sort(struct alert_list *l);
 
 /* Find by cluster and fingerprint; returns index or -1. */
