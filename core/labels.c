@@ -156,20 +156,28 @@ void labelset_index_init(struct labelset_index *ix, const struct labelset *ls)
 	ls_order(ls, ix->n, ix->pos);
 }
 
-const char *labelset_index_get(const struct labelset_index *ix, const char *name)
+/* The entry named name that comes first in the order pos gives ls's
+ * entries (NULL: their own order, which must then be by name), or NULL. */
+static const char *ls_find(const struct labelset *ls, const size_t *pos, size_t n,
+                           const char *name)
 {
-	size_t lo = 0, hi = ix->n, mid;
+	size_t lo = 0, hi = n, mid;
 
 	while (lo < hi) { /* the first of the names >= name: its first entry */
 		mid = lo + (hi - lo) / 2;
-		if (strcmp(ix->ls->v[ix->pos[mid]].name, name) < 0)
+		if (strcmp(ls->v[pos ? pos[mid] : mid].name, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < ix->n && strcmp(ix->ls->v[ix->pos[lo]].name, name) == 0)
-		return ix->ls->v[ix->pos[lo]].value;
+	if (lo < n && strcmp(ls->v[pos ? pos[lo] : lo].name, name) == 0)
+		return ls->v[pos ? pos[lo] : lo].value;
 	return NULL;
+}
+
+const char *labelset_index_get(const struct labelset_index *ix, const char *name)
+{
+	return ls_find(ix->ls, ix->pos, ix->n, name);
 }
 
 void labelset_index_free(struct labelset_index *ix)
@@ -181,18 +189,7 @@ void labelset_index_free(struct labelset_index *ix)
 
 const char *labelset_get_sorted(const struct labelset *sorted, const char *name)
 {
-	size_t lo = 0, hi = sorted->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strcmp(sorted->v[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < sorted->n && strcmp(sorted->v[lo].name, name) == 0)
-		return sorted->v[lo].value;
-	return NULL;
+	return ls_find(sorted, NULL, sorted->n, name);
 }
 
 bool labelset_is_sorted(const struct labelset *ls)
