@@ -15,9 +15,13 @@ DATADIR ?= $(PREFIX)/share/pagetty
 
 CC      ?= cc
 BUILD   ?= build
-PKGS     = ncursesw libcurl libcjson yaml-0.1 libcmark
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# libcurl: headers only; datasource/http_curl.c dlopen()s libcurl.so.4 when a
+# request first needs it, so one-shot commands on plain http never load it.
+PKGS     = ncursesw libcjson yaml-0.1 libcmark
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The unit tests' own helpers (tests/unit/am_server.h) call libcurl directly.
+CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null)
 
 WARN     = -Wall -Wextra -Wshadow -Wmissing-prototypes
 ifeq ($(WERROR),1)
@@ -25,7 +29,7 @@ WARN    += -Werror
 endif
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -I. $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  += $(PKG_LIBS) -lm
+LDLIBS  += $(PKG_LIBS) -ldl -lm
 
 # Everything but the terminal: unit tests link against this.
 LIB_SRCS := $(sort $(wildcard core/*.c loop/*.c datasource/*.c exec/*.c)) tui/edit.c tui/chart_model.c
@@ -62,7 +66,7 @@ $(BUILD)/datasource/scenario_canned.o: runbooks/demo-canned.yaml
 # rebuilds the tests.
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) $(CURL_LIBS) -lcmocka
 
 unit: $(TEST_BINS)
 

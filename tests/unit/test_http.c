@@ -1,4 +1,5 @@
-/* test_http.c: the HTTP client against real endpoints: a real
+/* test_http.c: the HTTP client against real endpoints, each test over
+ * both transports (libcurl, and the one-shot's built-in client): a real
  * prometheus-alertmanager on a free loopback port, a refused port, a
  * listening socket that never answers (timeouts), a forked one-shot
  * server sending a 5 MB body. Plus the circuit breaker's state machine as a table, auth
@@ -236,6 +237,16 @@ static int setup(void **state)
 		return -1;
 	}
 	*state = f;
+	return 0;
+}
+
+/* The same, as a one-shot command has it: plain http goes over the
+ * built-in client (http_plain.c), never libcurl. */
+static int setup_one_shot(void **state)
+{
+	if (setup(state) < 0)
+		return -1;
+	http_one_shot(((struct fixture *)*state)->http);
 	return 0;
 }
 
@@ -599,13 +610,16 @@ int main(void)
 		cmocka_unit_test(test_breaker_cap),
 		cmocka_unit_test(test_auth_header),
 		cmocka_unit_test(test_body_hash),
-		cmocka_unit_test_setup_teardown(test_big_body, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_and_retries, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_scheme, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_real_alertmanager, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_breaker_real, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancel_and_free, setup, teardown),
+#define BOTH(t) cmocka_unit_test_setup_teardown(t, setup, teardown), \
+	{ #t " (one-shot)", t, setup_one_shot, teardown, NULL }
+		BOTH(test_big_body),
+		BOTH(test_refused_and_retries),
+		BOTH(test_bad_scheme),
+		BOTH(test_timeout),
+		BOTH(test_real_alertmanager),
+		BOTH(test_breaker_real),
+		BOTH(test_cancel_and_free),
+#undef BOTH
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
