@@ -605,11 +605,11 @@ def write_results(m, R, elapsed):
                      p["rss_kb"] / 1024,
                      a["rss_kb"] / 1024, rr, p["wall"] / c["wall"], verdict(ok)))
     L.append("")
-    L.append("`curl` here is the same libcurl fetching the same body and decoding "
-             "nothing: its CPU is what loading libcurl (and the ~30 libraries Debian "
-             "builds it with) and one HTTP fetch cost, the floor under any client that "
-             "uses libcurl. Where the floor column is above 0.1×, the CPU target is "
-             "below it.\n")
+    L.append("`curl` fetches the same body and decodes nothing: its CPU is what "
+             "loading libcurl (and the ~30 libraries Debian builds it with) and one "
+             "HTTP fetch cost, the floor under any client that loads libcurl. "
+             "`pagetty alerts` does not load it for plain `http://` (its built-in "
+             "HTTP/1.1 client, bench/PROFILE.md), so it can go below that floor.\n")
 
     L.append("## The console (TUI in a %dx%d pty, refresh %gs)\n" % (COLS, ROWS, REFRESH_S))
     L.append("| figure | alerts | pagetty | compared with | target | result |")
