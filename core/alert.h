@@ -90,9 +90,8 @@ const char *alert_intern(const char *s, size_t len);
 bool alert_interned(const void *p);
 
 /* For a process that decodes one answer, prints it and exits (`pagetty
- * alerts`): decoded alerts may live on transparent huge pages beyond the
- * first 2 MiB (fewer page faults; core/alert_pool.c says why the console
- * does not), and their elements are not hashed, as nothing will be
+ * alerts`): decoded alerts may live on transparent huge pages (fewer page
+ * faults; core/alert_pool.c says why the console does not), and their elements are not hashed, as nothing will be
  * compared with them (alert_stream's reuse and signature are off). Call
  * before the first decode. */
 void alert_decode_once(void);

@@ -105,7 +105,7 @@ int aj_trailer_in(struct alert_decoder *d, const char *buf, size_t from, size_t 
  * whether it must go back with alert_pool_free (true) or free (false). */
 void *alert_pool_alloc(size_t n, bool *pooled);
 void alert_pool_free(void *p);
-/* Later chunks ask for transparent huge pages (alert_decode_once). */
+/* Chunks ask for transparent huge pages (alert_decode_once). */
 void alert_pool_huge_pages(bool on);
 /* The hash alert.src_hash holds, of the n bytes of one element. */
 uint64_t alert_src_hash(const char *p, size_t n);
