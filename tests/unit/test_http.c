@@ -20,6 +20,7 @@
 
 #include "am_server.h"
 #include "datasource/http.h"
+#include "http_got.h"
 #include "loop/loop.h"
 
 /* ---- breaker: pure state machine --------------------------------------- */
@@ -182,40 +183,6 @@ static void test_auth_header(void **state)
 
 /* ---- requests against real endpoints ------------------------------------ */
 
-struct got {
-	int calls;
-	bool ok;
-	long status;
-	int attempts;
-	int64_t elapsed;
-	bool breaker_open;
-	char err[ERR_MAX];
-	char *body;
-	size_t len;
-	uint64_t hash;
-	char *ctype;
-};
-
-static void on_done(struct http_result *res, void *data)
-{
-	struct got *g = data;
-
-	g->calls++;
-	g->ok = res->ok;
-	g->status = res->status;
-	g->attempts = res->attempts;
-	g->elapsed = res->elapsed_ms;
-	g->breaker_open = res->breaker_open;
-	snprintf(g->err, sizeof(g->err), "%s", res->err);
-	free(g->body);
-	g->body = res->body; /* take it */
-	g->len = res->len;
-	g->hash = res->hash;
-	res->body = NULL;
-	free(g->ctype);
-	g->ctype = xstrdup(res->content_type);
-}
-
 struct fixture {
 	struct loop *loop;
 	struct http *http;
@@ -259,8 +226,7 @@ static int teardown(void **state)
 	am_destroy(&f->am);
 	if (f->listen_fd >= 0)
 		close(f->listen_fd);
-	free(f->g.body);
-	free(f->g.ctype);
+	got_free(&f->g);
 	free(f);
 	return 0;
 }
@@ -286,9 +252,7 @@ static void run(struct fixture *f, const struct http_req *req)
 {
 	uint64_t id;
 
-	free(f->g.body);
-	free(f->g.ctype);
-	memset(&f->g, 0, sizeof(f->g));
+	got_free(&f->g);
 	id = http_request(f->http, req, on_done, &f->g);
 	(void)id;
 	assert_int_equal(f->g.calls, 0); /* never called back synchronously */

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "datasource/http.h"
+#include "http_got.h"
 #include "loop/loop.h"
 
 /* ---- the canned server -------------------------------------------------- */
@@ -156,39 +157,6 @@ static char *server_stop(struct server *s)
 }
 
 /* ---- a request ---------------------------------------------------------- */
-
-struct got {
-	int calls;
-	bool ok;
-	long status;
-	int attempts;
-	char err[ERR_MAX];
-	char *body;
-	size_t len;
-	char *ctype;
-};
-
-static void on_done(struct http_result *res, void *data)
-{
-	struct got *g = data;
-
-	g->calls++;
-	g->ok = res->ok;
-	g->status = res->status;
-	g->attempts = res->attempts;
-	snprintf(g->err, sizeof(g->err), "%s", res->err);
-	g->body = res->body; /* take it */
-	g->len = res->len;
-	res->body = NULL;
-	g->ctype = res->content_type ? xstrdup(res->content_type) : NULL;
-}
-
-static void got_free(struct got *g)
-{
-	free(g->body);
-	free(g->ctype);
-	memset(g, 0, sizeof(*g));
-}
 
 /* One request over one transport; the requests the server saw into *seen. */
 static void fetch(bool one_shot, const struct canned *k, struct http_req *req,
