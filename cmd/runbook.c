@@ -43,6 +43,7 @@ static int fetch_url(struct config *cfg, const char *url, char **body, size_t *l
 	struct http_req req = { .url = url, .timeout_ms = 15000, .max_bytes = RUNBOOK_MAX, .retries = 1 };
 
 	(void)cfg;
+	http_one_shot(h); /* no screen to keep answering */
 	http_request(h, &req, fetch_done, &f);
 	while (!f.done)
 		loop_run_once(l, 1000);

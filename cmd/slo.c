@@ -124,6 +124,7 @@ int cmd_slo(struct config *cfg, bool demo, int argc, char **argv)
 	int64_t deadline;
 	int rc = 0;
 
+	http_one_shot(h); /* no screen to keep answering */
 	for (i = 1; i < (size_t)argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
