@@ -267,6 +267,14 @@ static const struct canned cases[] = {
 	  0, false, 100, false, 200, NULL, "response larger than 100 bytes", NULL },
 	{ "HTTP 500 with escape sequences", "HTTP/1.1 500 Oops\r\nContent-Length: 21\r\n\r\n"
 	  "\x1b[31mboom\x1b]0;pwned\x07 x", 0, NULL, 0, false, 0, false, 500, NULL, "HTTP 500: ", NULL },
+	/* RFC 9110 5.5: reject a NUL in the head (the built-in client read the
+	 * head as a C string: a NUL in the status line crashed it, one in a
+	 * field hid the fields after it; found by tests/fuzz/fuzz_http.c) */
+	{ "NUL in the status line", "HTTP/1.1 200 O\0K\r\nContent-Length: 2\r\n\r\n[]", 41, NULL, 0,
+	  false, 0, false, 0, NULL, "malformed reply from server", NULL },
+	{ "NUL in a field hides none after it",
+	  "HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 2\r\n\r\n[]tail", 54, NULL, 0, false, 0,
+	  false, 0, NULL, "malformed reply from server", NULL },
 };
 
 /* Only for the built-in client: libcurl 7.88 takes a head cut short as
