@@ -110,29 +110,31 @@ clean:
 #   make fuzz-build   build them with clang, ASan+UBSan, into build-fuzz/
 #   make fuzz         build, then tests/fuzz/run.sh -j2 60 (each target 60 s,
 #                     two at a time); make test runs them 30 s each (tests/run)
-# The parsers (core/) are compiled again with the same sanitizers and
-# coverage instrumentation into build-fuzz/, so build/ and `make test` are
-# untouched.
+# The parsers (core/, and the HTTP client) are compiled again with the same
+# sanitizers and coverage instrumentation into build-fuzz/, so build/ and
+# `make test` are untouched.
 FUZZ_BUILD    := build-fuzz
 FUZZ_CC       ?= clang
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                  -fno-omit-frame-pointer
 FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -I. -O1 -g $(FUZZ_SAN)
 # Only the parsers under test and what they use, so a module still being
-# written elsewhere in core/ cannot break the fuzz build.
+# written elsewhere in core/ cannot break the fuzz build. fuzz_http drives
+# the HTTP client (datasource/http*.c) in its loop (loop/loop.c); libcurl
+# stays dlopen()ed (hence -ldl), as in pagetty.
 FUZZ_LIB_SRCS := core/util.c core/labels.c core/text.c core/duration.c core/xjson.c \
                  core/promql.c core/rules.c core/drill.c core/drill_run.c core/template.c \
-                 core/template_env.c \
+                 core/template_env.c loop/loop.c \
                  $(sort $(wildcard core/alert*.c core/silence*.c core/matcher*.c \
                                    core/config*.c core/runbook*.c core/slo*.c \
-                                   core/timeline*.c))
+                                   core/timeline*.c datasource/http*.c))
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_LIB      := $(FUZZ_BUILD)/libpagetty-fuzz.a
 FUZZ_SRCS     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS     := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_HARNESS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/harness/%.o)
 
-$(FUZZ_BUILD)/core/%.o: core/%.c
+$(FUZZ_LIB_OBJS): $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
@@ -149,7 +151,7 @@ $(FUZZ_BUILD)/harness/fuzz_%.o: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/harness/fuzz_%.o $(FUZZ_LIB)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -ldl -lm
 
 fuzz-build: $(FUZZ_BINS)
 

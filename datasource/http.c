@@ -64,8 +64,9 @@ static void http_fmt_size(char *out, size_t n, size_t bytes)
 		snprintf(out, n, "%zu bytes", bytes);
 }
 
-/* First `max` bytes of untrusted text, as one sanitized line. Malloced. */
-static char *http_one_line(const char *s, size_t len, size_t max)
+/* First `max` bytes of untrusted text, as one sanitized line of at most
+ * out_max bytes (cut whole characters, ending "…"). Malloced. */
+static char *http_one_line(const char *s, size_t len, size_t max, size_t out_max)
 {
 	struct buf b = {0};
 	size_t i;
@@ -90,7 +91,7 @@ static char *http_one_line(const char *s, size_t len, size_t max)
 	}
 	while (b.len > 0 && b.data[b.len - 1] == ' ')
 		b.data[--b.len] = '\0';
-	out = text_sanitize(b.data ? b.data : "", b.len, 0, 0);
+	out = text_sanitize(b.data ? b.data : "", b.len, 0, out_max);
 	buf_free(&b);
 	return out;
 }
@@ -314,15 +315,19 @@ static bool http_retryable(const struct http_call *c)
 void http_finish(struct http_call *c)
 {
 	struct http *h = c->h;
-	char *line;
+	char what[32], *line;
 
 	if (c->res.ok && (c->res.status < 200 || c->res.status > 299)) {
 		c->res.ok = false;
-		line = http_one_line(c->resp.data ? c->resp.data : "", c->resp.len, 120);
+		snprintf(what, sizeof(what), "HTTP %ld", c->res.status);
+		/* escapes make the line up to 4 times longer than the body's
+		 * 120 bytes: cut it to fit err whole, not in a UTF-8 sequence */
+		line = http_one_line(c->resp.data ? c->resp.data : "", c->resp.len, 120,
+		                     ERR_MAX - 1 - strlen(what) - 2);
 		if (*line)
-			errf(c->res.err, "HTTP %ld: %s", c->res.status, line);
+			errf(c->res.err, "%s: %s", what, line);
 		else
-			errf(c->res.err, "HTTP %ld", c->res.status);
+			errf(c->res.err, "%s", what);
 		free(line);
 	}
 	if (!c->res.ok && c->retries_left > 0 && http_retryable(c)) {

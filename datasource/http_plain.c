@@ -262,7 +262,9 @@ static bool hp_name_is(const char *name, size_t n, const char *want)
 
 /* Parse the head in p->head (it ends with an empty line). Sets the framing
  * of the body; HP_DONE when there is none, HP_MORE after a 1xx (another
- * head follows) or when a body follows. */
+ * head follows) or when a body follows. A NUL anywhere in the head fails
+ * it (RFC 9110 5.5): the head is read as a C string, which would end at
+ * the NUL and lose the fields after it. */
 static enum hp_step hp_parse_head(struct http_call *c)
 {
 	struct http_plain *p = c->plain;
@@ -272,6 +274,8 @@ static enum hp_step hp_parse_head(struct http_call *c)
 	long status;
 	int i;
 
+	if (memchr(s, '\0', p->head.len))
+		return HP_FAIL;
 	if (strncmp(s, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)s[7]) || s[8] != ' ')
 		return HP_FAIL;
 	for (i = 9, status = 0; i < 12; i++) {

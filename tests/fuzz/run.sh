@@ -32,7 +32,7 @@ case "$secs$jobs" in
 esac
 [ "$jobs" -ge 1 ] || jobs=1
 
-ALL=(alert silence filter duration text config runbook promql slo rules drill timeline template)
+ALL=(alert silence filter duration text config runbook promql slo rules drill timeline template http)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${ALL[@]}"); fi
 
 OUT=build-fuzz

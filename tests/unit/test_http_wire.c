@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "core/text.h"
 #include "datasource/http.h"
 #include "http_got.h"
 #include "loop/loop.h"
@@ -188,6 +189,7 @@ static void fetch(bool one_shot, const struct canned *k, struct http_req *req,
 
 #define CL_OK "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n[1,2,3]"
 #define CHUNKED "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+#define FF10 "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
 
 static const struct canned cases[] = {
 	{ "Content-Length", CL_OK, 0, NULL, 0, false, 0, true, 200, "[1,2,3]", NULL, NULL },
@@ -235,6 +237,20 @@ static const struct canned cases[] = {
 	  0, false, 100, false, 200, NULL, "response larger than 100 bytes", NULL },
 	{ "HTTP 500 with escape sequences", "HTTP/1.1 500 Oops\r\nContent-Length: 21\r\n\r\n"
 	  "\x1b[31mboom\x1b]0;pwned\x07 x", 0, NULL, 0, false, 0, false, 500, NULL, "HTTP 500: ", NULL },
+	/* every byte shows as U+FFFD (3 bytes): the message was cut at ERR_MAX
+	 * inside one; now the line is cut whole and ends "…" (found by
+	 * tests/fuzz/fuzz_http.c) */
+	{ "HTTP 500 whose body is not UTF-8", "HTTP/1.1 500 Oops\r\nContent-Length: 120\r\n\r\n"
+	  FF10 FF10 FF10 FF10 FF10 FF10 FF10 FF10 FF10 FF10 FF10 FF10, 0, NULL, 0, false, 0, false,
+	  500, NULL, "\xef\xbf\xbd\xe2\x80\xa6", NULL }, /* U+FFFD, then "…" */
+	/* RFC 9110 5.5: reject a NUL in the head (the built-in client read the
+	 * head as a C string: a NUL in the status line crashed it, one in a
+	 * field hid the fields after it; found by tests/fuzz/fuzz_http.c) */
+	{ "NUL in the status line", "HTTP/1.1 200 O\0K\r\nContent-Length: 2\r\n\r\n[]", 41, NULL, 0,
+	  false, 0, false, 0, NULL, "malformed reply from server", NULL },
+	{ "NUL in a field hides none after it",
+	  "HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 2\r\n\r\n[]tail", 54, NULL, 0, false, 0,
+	  false, 0, NULL, "malformed reply from server", NULL },
 };
 
 /* Only for the built-in client: libcurl 7.88 takes a head cut short as
@@ -295,7 +311,7 @@ static void test_replies(void **state)
 			const char *want_err = t == 0 && k->want_err_curl ? k->want_err_curl : k->want_err;
 			struct http_req req;
 			struct got g;
-			char *seen;
+			char *seen, *clean;
 
 			memset(&req, 0, sizeof(req));
 			fetch(t == 1, k, &req, "/api/v2/alerts?active=true", &g, &seen);
@@ -313,6 +329,11 @@ static void test_replies(void **state)
 			}
 			assert_null(strchr(g.err, '\x1b'));
 			assert_null(strchr(g.err, '\x07'));
+			/* already clean: valid UTF-8, nothing left to escape */
+			clean = text_sanitize(g.err, strlen(g.err), 0, 0);
+			if (strcmp(clean, g.err) != 0)
+				fail_msg("%s: err is not clean text: \"%s\"", k->name, clean);
+			free(clean);
 			got_free(&g);
 			free(seen);
 		}
