@@ -134,6 +134,26 @@ int aj_string(struct alert_decoder *d, struct aj_str *out)
 	const char *s = d->buf;
 	size_t i = d->pos + 1, run = i, start = d->scratch.len;
 
+	/* Most strings (label names and values) have no escape: one scan, one
+	 * copy with its NUL, no calls per piece. */
+	i = aj_scan(s, i, d->len);
+	if (i < d->len && s[i] == '"') {
+		if (out) {
+			struct buf *b = &d->scratch;
+			size_t n = i - run;
+
+			if (b->len + n + 1 > b->cap)
+				xgrow(&b->data, &b->cap, b->len + n + 1, 1);
+			memcpy(b->data + b->len, s + run, n);
+			b->data[b->len + n] = '\0';
+			b->len += n + 1;
+			out->off = start;
+			out->len = n;
+			out->set = true;
+		}
+		d->pos = i + 1;
+		return 0;
+	}
 	for (;;) {
 		const char *q;
 
