@@ -440,18 +440,25 @@ def write_config(tmp, name, ams, runbooks):
 
 
 def first_frame(config, tmp, runs, url):
-    """Exec of the TUI to its first frame listing alerts, each run right
-    after a curl fetch of the same answer: the floor taken in the same
+    """Exec of the TUI to its first frame listing alerts, each run paired
+    with a curl fetch of the same answer: the floor taken in the same
     moment, as this machine's speed drifts between batches by more than the
-    margin the target leaves. Medians of both and of the per-pair ratio."""
+    margin the target leaves. Which of the two goes first alternates, with
+    a pause before each, so neither always meets the garbage the other's
+    request left in Alertmanager. Medians of both and of the pairs' ratios."""
     frames, floors, ratios = [], [], []
-    for _ in range(runs):
-        floor = run_rusage([CURL, "-s", url, "-o", "/dev/null"])[0]
-        t = Tui(config, tmp)
-        try:
-            frame = t.wait_for(RUNBOOK_ALERT.encode(), 30) - t.t_exec
-        finally:
-            t.close()
+    for i in range(runs):
+        frame = floor = None
+        for which in ("curl", "tui") if i % 2 == 0 else ("tui", "curl"):
+            time.sleep(0.3)
+            if which == "curl":
+                floor = run_rusage([CURL, "-s", url, "-o", "/dev/null"])[0]
+                continue
+            t = Tui(config, tmp)
+            try:
+                frame = t.wait_for(RUNBOOK_ALERT.encode(), 30) - t.t_exec
+            finally:
+                t.close()
         frames.append(frame)
         floors.append(floor)
         ratios.append(frame / floor)
@@ -684,10 +691,10 @@ def write_results(m, R, elapsed):
   peak RSS = ru_maxrss from `wait4()`.
   `curl -s URL/api/v2/alerts -o /dev/null` is the fetch floor.
 - First frame: `forkpty()` + exec of `pagetty --config` (one Alertmanager) to
-  the first pty output containing the top alert's name, each run right after
-  a `curl` fetch of the same answer; the ratio is the median of the pairs'
-  ratios (the machine's speed drifts between batches), the curl column
-  those fetches' median.
+  the first pty output containing the top alert's name, each run paired with
+  a `curl` fetch of the same answer (which goes first alternates, 0.3 s
+  apart); the ratio is the median of the pairs' ratios (the machine's speed
+  drifts between batches), the curl column those fetches' median.
 - Steady state: one TUI session at `refresh: 2s`; after two settling cycles,
   utime+stime from `/proc/PID/stat` and pty bytes over %d cycles, divided by
   the cycles; VmHWM from `/proc/PID/status` afterwards.

@@ -1,7 +1,8 @@
 /* http.h: HTTP driven by the loop: sockets and timers feed the one poll.
  * Requests go over libcurl's multi interface (loaded when first needed),
- * or, in one-shot commands, plain http:// goes over a small built-in
- * HTTP/1.1 client. Every request has connect and total timeouts, a
+ * or, for plain http:// to an address (or, in one-shot commands, to any
+ * host), over a small built-in HTTP/1.1 client. Every request has connect
+ * and total timeouts, a
  * response size cap enforced as the body arrives, http/https only, retries
  * with exponential backoff and jitter, and goes through the circuit
  * breaker of its endpoint. */
@@ -83,11 +84,12 @@ struct http_req {
 struct http *http_new(struct loop *l);
 void http_free(struct http *h); /* cancels pending requests without calling them back */
 /* For a one-shot command, which has no screen to keep answering: read
- * bodies in big pieces (fewer system calls and sink calls) instead of the
- * small ones that keep the console's loop responsive, and fetch plain
- * http:// (no proxy set, no credentials in the URL) with the built-in
- * client, which may block in the system resolver (getaddrinfo) and never
- * loads libcurl. https, proxies and redirects still go through libcurl. */
+ * bodies in big pieces (fewer sink calls, less going back to the loop)
+ * instead of the small ones that keep the console's loop responsive, and
+ * fetch plain http:// (no proxy set, no credentials in the URL) to host
+ * names too with the built-in client, which may then block in the system
+ * resolver (getaddrinfo). https, proxies and redirects still go through
+ * libcurl. */
 void http_one_shot(struct http *h);
 
 /* Start a request. Returns an id > 0, or 0 when it could not start (then done

@@ -2,10 +2,12 @@
  * requests (bookkeeping, retries, breakers, results); an attempt goes over
  * one of two transports: http_curl.c (libcurl's multi interface, loaded
  * with dlopen when the first request needs it: https, proxies, redirects,
- * and every request of the console) or http_plain.c (pagetty's own small
- * HTTP/1.1 over one socket, for one-shot commands fetching plain http://
- * with no proxy: they then never load libcurl and its ~30 libraries, which
- * cost more CPU than the whole rest of `pagetty alerts` on 1000 alerts). */
+ * and host names in the console) or http_plain.c (pagetty's own small
+ * HTTP/1.1 over one socket, for plain http:// with no proxy: one-shot
+ * commands to any host, the console to an address, whose connection it
+ * makes without a resolver that could block the loop). A one-shot command
+ * then never loads libcurl and its ~30 libraries, which cost more CPU than
+ * the whole rest of `pagetty alerts` on 1000 alerts. */
 #ifndef PAGETTY_HTTP_INT_H
 #define PAGETTY_HTTP_INT_H
 
@@ -58,7 +60,7 @@ struct http {
 	size_t n_socks, cap_socks;
 	uint64_t rng;
 	long recv_buffer;             /* bytes per read (libcurl's CURLOPT_BUFFERSIZE) */
-	bool one_shot;                /* http_one_shot(): plain http without libcurl */
+	bool one_shot;                /* http_one_shot(): plain http to host names too */
 };
 
 /* ---- http.c ---- */
@@ -95,8 +97,9 @@ void http_curl_stop(struct http_call *c);  /* drop the attempt's handle, if any 
 void http_curl_free(struct http *h);       /* the multi handle and its sockets */
 
 /* ---- http_plain.c ---- */
-/* May this attempt go over the built-in client? (one-shot, http://,
- * no proxy in the environment, no user:password@ in the URL) */
+/* May this attempt go over the built-in client? (http://, no proxy in
+ * the environment, no user:password@ in the URL, and in the console an
+ * address rather than a host name) */
 bool http_plain_wants(const struct http_call *c);
 void http_plain_start(struct http_call *c);
 void http_plain_stop(struct http_call *c); /* close the attempt's connection, if any */

@@ -1,8 +1,10 @@
-/* http_plain.c: the one-shot commands' own HTTP/1.1 client, for plain
- * http:// with no proxy. One request per connection ("Connection:
+/* http_plain.c: pagetty's own HTTP/1.1 client, for plain http:// with no
+ * proxy: one-shot commands use it for every such URL, the console for an
+ * address (a host name would need a resolver that may block its loop, so
+ * the console leaves names to libcurl). One request per connection ("Connection:
  * close"), driven by the loop like libcurl: a non-blocking connect to each
  * address in turn under the connect timeout, the request written as the
- * socket takes it, the reply read in h->recv_buffer pieces and parsed as it
+ * socket takes it, the reply read in pieces of up to 64 KiB and parsed as it
  * arrives (status line, headers, then a body framed by Content-Length,
  * chunked transfer coding, or the close), with the total timeout over all
  * of it. Everything the server sends is untrusted: the head is capped at
@@ -10,14 +12,18 @@
  * anything that is not HTTP/1.x is "malformed reply from server".
  *
  * Why it exists: libcurl pulls in ~30 libraries whose loading cost
- * `pagetty alerts` more CPU than fetching and printing 1000 alerts. What it
+ * `pagetty alerts` more CPU than fetching and printing 1000 alerts, and
+ * delayed the console's first request; and reading in 64 KiB pieces under
+ * a per-wake budget takes a 10k-alert answer in 135 system calls where
+ * libcurl, kept to 4 KiB reads for the console's sake, took 2,100. What it
  * does not do goes to libcurl instead (http_plain_wants): https, proxies
  * from the environment, credentials in the URL, and redirects (a 3xx with
  * a Location starts the attempt over with libcurl, which follows it). Name
  * resolution is the system's blocking getaddrinfo, which is why only
- * one-shot commands, with no screen to keep answering, use this. */
+ * one-shot commands, with no screen to keep answering, give it names. */
 #include "http_int.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
@@ -32,7 +38,13 @@
 
 #define HP_HEAD_MAX (64 << 10)  /* status line and headers; trailers */
 #define HP_LINE_MAX 1024        /* a chunk-size line */
-#define HP_READS_PER_WAKE 64    /* then back to the loop (timers, other calls) */
+#define HP_READ_SIZE (64 << 10) /* bytes one recv() may take */
+/* Bytes read per wake-up before going back to the loop (keys, timers,
+ * other calls): h->recv_buffer times this, 256 KiB in the console, 4 MiB
+ * in a one-shot. In 64 KiB reads, not the console's 4 KiB: each system
+ * call is a trap into the hypervisor on the machines we measure on, and
+ * 2,100 reads of a 10k-alert answer were a visible part of its first frame. */
+#define HP_READS_PER_WAKE 64
 
 enum hp_state {
 	HP_CONNECT,     /* waiting for connect() to finish */
@@ -63,7 +75,7 @@ struct http_plain {
 	bool got_any;               /* some byte of a reply arrived */
 	uint64_t conn_timer;        /* connect timeout, or the deferred failure */
 	uint64_t total_timer;
-	char *rbuf;                 /* owned: h->recv_buffer bytes */
+	char *rbuf;                 /* owned: HP_READ_SIZE bytes */
 };
 
 /* The parts of an http:// URL the request needs: host and port to
@@ -137,17 +149,23 @@ bool http_plain_wants(const struct http_call *c)
 	 * user who set it meant something: libcurl decides) */
 	static const char *const proxy_env[] = { "http_proxy", "HTTP_PROXY",
 	                                         "all_proxy", "ALL_PROXY" };
+	unsigned char addr[sizeof(struct in6_addr)];
 	struct hp_url u;
 	size_t i;
 
-	if (!c->h->one_shot || c->via_curl || !str_has_prefix(c->url, "http://"))
+	if (c->via_curl || !str_has_prefix(c->url, "http://"))
 		return false;
 	for (i = 0; i < ARRAY_LEN(proxy_env); i++) {
 		const char *v = getenv(proxy_env[i]);
 		if (v && *v)
 			return false;
 	}
-	return hp_parse_url(c->url, &u);
+	if (!hp_parse_url(c->url, &u))
+		return false;
+	/* The console only where naming the host cannot block its loop: an
+	 * address, not a name (getaddrinfo may wait on DNS for seconds). */
+	return c->h->one_shot || inet_pton(AF_INET, u.host, addr) == 1 ||
+	       inet_pton(AF_INET6, u.host, addr) == 1;
 }
 
 /* ---- ending an attempt -------------------------------------------------- */
@@ -587,16 +605,16 @@ static void hp_send(struct http_call *c)
 	loop_add_fd(c->h->loop, p->fd, LOOP_READ, hp_on_ready, c);
 }
 
-/* Read what is there (up to HP_READS_PER_WAKE pieces) and parse it. */
+/* Read what is there, up to the budget of one wake-up, and parse it. */
 static void hp_recv(struct http_call *c)
 {
 	struct http_plain *p = c->plain;
+	size_t budget = (size_t)c->h->recv_buffer * HP_READS_PER_WAKE, got = 0;
 	enum hp_step r;
 	ssize_t n;
-	int reads;
 
-	for (reads = 0; reads < HP_READS_PER_WAKE; reads++) {
-		n = recv(p->fd, p->rbuf, (size_t)c->h->recv_buffer, 0);
+	while (got < budget) {
+		n = recv(p->fd, p->rbuf, budget - got < HP_READ_SIZE ? budget - got : HP_READ_SIZE, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -609,6 +627,7 @@ static void hp_recv(struct http_call *c)
 			hp_eof(c);
 			return;
 		}
+		got += (size_t)n;
 		r = hp_feed(c, p->rbuf, (size_t)n);
 		if (r != HP_MORE) {
 			hp_end(c, r == HP_DONE);
@@ -687,7 +706,7 @@ void http_plain_start(struct http_call *c)
 	c->plain = p;
 	hp_build_request(c, &u, lines);
 	http_header_lines_free(lines);
-	p->rbuf = xmalloc((size_t)c->h->recv_buffer);
+	p->rbuf = xmalloc(HP_READ_SIZE);
 	p->total_timer = loop_add_timer(c->h->loop, c->timeout_ms, hp_on_total_timeout, c);
 
 	memset(&hints, 0, sizeof(hints));

@@ -1,6 +1,7 @@
 /* test_http_wire.c: what goes over the wire, and odd or hostile replies,
- * through both transports: libcurl (the console) and the built-in client
- * of one-shot commands (http_plain.c). A forked server on a loopback port
+ * through both transports: libcurl (the console, given a host name) and
+ * the built-in client (http_plain.c: the console given an address, and
+ * one-shot commands). A forked server on a loopback port
  * reads each request, sends a canned reply (at once, or a few bytes at a
  * time), and reports the request's bytes back through a pipe. Both
  * transports must agree on what a reply means; where the wording of an
@@ -159,8 +160,18 @@ static char *server_stop(struct server *s)
 
 /* ---- a request ---------------------------------------------------------- */
 
-/* One request over one transport; the requests the server saw into *seen. */
-static void fetch(bool one_shot, const struct canned *k, struct http_req *req,
+/* The ways a request goes; the tests loop over them. The console leaves a
+ * host name to libcurl and takes an address itself; a one-shot command
+ * takes both itself. */
+enum { VIA_CURL, VIA_CONSOLE, VIA_ONE_SHOT, N_VIA };
+static const char *const via_name[N_VIA] = {
+	"libcurl (the console, a host name)",
+	"the built-in client (the console, an address)",
+	"the built-in client (one-shot)",
+};
+
+/* One request one way; the requests the server saw into *seen. */
+static void fetch(int via, const struct canned *k, struct http_req *req,
                   const char *path, struct got *g, char **seen)
 {
 	struct loop *l = loop_new();
@@ -168,10 +179,11 @@ static void fetch(bool one_shot, const struct canned *k, struct http_req *req,
 	struct server s;
 	char url[128];
 
-	if (one_shot)
+	if (via == VIA_ONE_SHOT)
 		http_one_shot(h);
 	server_start(&s, k);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", s.port, path);
+	snprintf(url, sizeof(url), "http://%s:%d%s", via == VIA_CURL ? "localhost" : "127.0.0.1",
+	         s.port, path);
 	req->url = url;
 	if (!req->timeout_ms)
 		req->timeout_ms = 3000;
@@ -284,11 +296,11 @@ static void test_huge_head(void **state)
 	memcpy(r + n - 6, "\r\n\r\n[]", 7);
 	k.reply = r;
 	k.reply_len = n;
-	for (t = 0; t < 2; t++) {
+	for (t = 0; t < N_VIA; t++) {
 		memset(&req, 0, sizeof(req));
-		fetch(t == 1, &k, &req, "/", &g, &seen);
+		fetch(t, &k, &req, "/", &g, &seen);
 		assert_false(g.ok);
-		if (t == 1)
+		if (t != VIA_CURL)
 			assert_non_null(strstr(g.err, "malformed reply from server (head larger than 64 KiB)"));
 		else
 			assert_true(g.err[0] != '\0');
@@ -307,25 +319,26 @@ static void test_replies(void **state)
 	(void)state;
 	for (i = 0; i < n_cases + sizeof(one_shot_cases) / sizeof(one_shot_cases[0]); i++) {
 		const struct canned *k = i < n_cases ? &cases[i] : &one_shot_cases[i - n_cases];
-		for (t = i < n_cases ? 0 : 1; t < 2; t++) {
-			const char *want_err = t == 0 && k->want_err_curl ? k->want_err_curl : k->want_err;
+		for (t = i < n_cases ? VIA_CURL : VIA_CONSOLE; t < N_VIA; t++) {
+			const char *want_err = t == VIA_CURL && k->want_err_curl ? k->want_err_curl
+			                                                         : k->want_err;
 			struct http_req req;
 			struct got g;
 			char *seen, *clean;
 
 			memset(&req, 0, sizeof(req));
-			fetch(t == 1, k, &req, "/api/v2/alerts?active=true", &g, &seen);
-			print_message("%-60s %-9s ok=%d status=%ld err=%s\n", k->name,
-			              t ? "one-shot" : "libcurl", g.ok, g.status, g.err);
+			fetch(t, k, &req, "/api/v2/alerts?active=true", &g, &seen);
+			print_message("%-56s %-46s ok=%d status=%ld err=%s\n", k->name,
+			              via_name[t], g.ok, g.status, g.err);
 			if (k->want_ok != g.ok || (k->want_status && k->want_status != g.status))
 				fail_msg("%s over %s: ok=%d status=%ld err=%s", k->name,
-				         t ? "the built-in client" : "libcurl", g.ok, g.status, g.err);
+				         via_name[t], g.ok, g.status, g.err);
 			if (k->want_ok) {
 				assert_int_equal(g.len, strlen(k->want_body));
 				assert_memory_equal(g.body, k->want_body, g.len);
 			} else if (want_err && !strstr(g.err, want_err)) {
 				fail_msg("%s over %s: error \"%s\", want \"%s\"", k->name,
-				         t ? "the built-in client" : "libcurl", g.err, want_err);
+				         via_name[t], g.err, want_err);
 			}
 			assert_null(strchr(g.err, '\x1b'));
 			assert_null(strchr(g.err, '\x07'));
@@ -359,10 +372,10 @@ static void test_request_bytes(void **state)
 	labelset_set(&o.headers, "X-Empty", "");
 	o.bearer_token_env = "PAGETTY_WIRE_TOKEN";
 	setenv("PAGETTY_WIRE_TOKEN", "s3cret", 1);
-	for (t = 0; t < 2; t++) {
+	for (t = 0; t < N_VIA; t++) {
 		memset(&req, 0, sizeof(req));
 		req.opts = &o;
-		fetch(t == 1, &k, &req, "/api/v2/alerts?filter=alertname%3D%22A%22", &g, &seen);
+		fetch(t, &k, &req, "/api/v2/alerts?filter=alertname%3D%22A%22", &g, &seen);
 		assert_true(g.ok);
 		assert_non_null(g.ctype);
 		assert_string_equal(g.ctype, "application/json");
@@ -372,9 +385,9 @@ static void test_request_bytes(void **state)
 		assert_non_null(strcasestr(seen, "\r\nX-Empty:"));
 		assert_non_null(strstr(seen, "\r\nAuthorization: Bearer s3cret\r\n"));
 		assert_non_null(strstr(seen, "\r\nUser-Agent: pagetty\r\n"));
-		snprintf(host, sizeof(host), "\r\nHost: 127.0.0.1:");
+		snprintf(host, sizeof(host), "\r\nHost: %s:", t == VIA_CURL ? "localhost" : "127.0.0.1");
 		assert_non_null(strstr(seen, host));
-		if (t == 1)
+		if (t != VIA_CURL)
 			assert_null(strcasestr(seen, "Accept-Encoding"));
 		else
 			assert_non_null(strcasestr(seen, "Accept-Encoding"));
@@ -384,7 +397,7 @@ static void test_request_bytes(void **state)
 		memset(&req, 0, sizeof(req));
 		req.method = "POST";
 		req.body = "{\"matchers\":[]}";
-		fetch(t == 1, &k, &req, "/api/v2/silences", &g, &seen);
+		fetch(t, &k, &req, "/api/v2/silences", &g, &seen);
 		assert_true(g.ok);
 		assert_non_null(strstr(seen, "POST /api/v2/silences HTTP/1.1\r\n"));
 		assert_non_null(strstr(seen, "\r\nContent-Type: application/json\r\n"));
@@ -395,7 +408,7 @@ static void test_request_bytes(void **state)
 
 		memset(&req, 0, sizeof(req));
 		req.method = "DELETE";
-		fetch(t == 1, &k, &req, "/api/v2/silence/abc", &g, &seen);
+		fetch(t, &k, &req, "/api/v2/silence/abc", &g, &seen);
 		assert_true(g.ok);
 		assert_non_null(strstr(seen, "DELETE /api/v2/silence/abc HTTP/1.1\r\n"));
 		got_free(&g);
@@ -422,7 +435,7 @@ static void test_redirect_hands_over(void **state)
 	}
 	assert_non_null(k);
 	memset(&req, 0, sizeof(req));
-	fetch(true, k, &req, "/", &g, &seen);
+	fetch(VIA_ONE_SHOT, k, &req, "/", &g, &seen);
 	assert_true(g.ok);
 	assert_int_equal(g.attempts, 1);
 	second = strstr(seen, "\n--\n");
@@ -469,7 +482,8 @@ static void test_proxy_env(void **state)
 }
 
 /* URLs the built-in client leaves to libcurl, and a host that does not
- * resolve, word for word as libcurl says it. */
+ * resolve (the console: libcurl; a one-shot: the built-in client), word
+ * for word alike. */
 static void test_urls(void **state)
 {
 	static const struct {
@@ -485,13 +499,13 @@ static void test_urls(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
-		for (t = 0; t < 2; t++) {
+		for (t = VIA_CONSOLE; t < N_VIA; t++) {
 			struct loop *l = loop_new();
 			struct http *h = http_new(l);
 			struct http_req req = { .url = urls[i].url, .timeout_ms = 5000 };
 			struct got g = {0};
 
-			if (t)
+			if (t == VIA_ONE_SHOT)
 				http_one_shot(h);
 			http_request(h, &req, on_done, &g);
 			http_wait_all(h, l);
@@ -499,7 +513,7 @@ static void test_urls(void **state)
 			assert_false(g.ok);
 			if (!strstr(g.err, urls[i].want))
 				fail_msg("%s (%s): \"%s\", want \"%s\"", urls[i].url,
-				         t ? "one-shot" : "libcurl", g.err, urls[i].want);
+				         t == VIA_ONE_SHOT ? "one-shot" : "console", g.err, urls[i].want);
 			got_free(&g);
 			http_free(h);
 			loop_free(l);
