@@ -712,7 +712,9 @@ void http_plain_start(struct http_call *c)
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
+	/* the console gives only addresses (http_plain_wants): make sure no
+	 * lookup can happen on its loop */
+	hints.ai_flags = AI_NUMERICSERV | (c->h->one_shot ? 0 : AI_NUMERICHOST);
 	if (getaddrinfo(u.host, u.port, &hints, &p->addrs) != 0 || !p->addrs) {
 		p->addrs = NULL;
 		hp_fail_soon(c, "could not resolve host");
