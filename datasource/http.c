@@ -1,8 +1,9 @@
 /* http.c: HTTP requests, driven by the loop. Each request is a `struct
  * http_call` with its own response buffer, retry/backoff state and
  * borrowed circuit breaker (http_breaker.c); each attempt goes over
- * libcurl (http_curl.c) or, for one-shot commands on plain http, the
- * built-in client (http_plain.c), and ends in http_finish. The body's hash
+ * libcurl (http_curl.c) or, for plain http (http_plain_wants says when),
+ * the built-in client (http_plain.c), starts in http_attempt_begin and
+ * ends in http_finish. The body's hash
  * is taken as it arrives (http_hash.c). Errors are phrased for people
  * ("connection refused"), never carry secrets, and URLs in them go through
  * url_redact. Auth headers are resolved in http_auth.c. */
@@ -23,21 +24,22 @@
 #define HTTP_DEF_MAX_BYTES ((size_t)64 << 20)
 #define HTTP_DEF_BACKOFF_MS 250
 #define HTTP_MAX_BACKOFF_MS 30000
-/* Bytes per read: libcurl's receive buffer, and http_plain.c's. libcurl
- * reads a ready socket up to 100 times within one call (while more is
- * pending), so this bounds the bytes one loop callback can copy: with the
- * default 16 KiB a fast peer streaming a big body (200 MB on loopback) held
- * the loop for 100-300 ms of copying and page faults while a key waited;
- * 4 KiB keeps it to ~400 KB a call. (Pausing the transfer past a per-round
- * budget did the same, but once in a full run a 64 MiB body that the
- * server ended by closing came back complete and 4 KB short, and libcurl
- * 7.88 has known pause bugs of that shape; a smaller buffer needs no
- * pausing at all.) */
+/* libcurl's receive buffer; http_plain.c reads up to 64 KiB at a time
+ * but takes at most 64 of these per wake-up, the same bound. libcurl reads
+ * a ready socket up to 100 times within one call (while more is pending),
+ * so this bounds the bytes one loop callback can copy: with the default
+ * 16 KiB a fast peer streaming a big body (200 MB on loopback) held the
+ * loop for 100-300 ms of copying and page faults while a key waited; 4 KiB
+ * keeps it to ~400 KB a call. (Pausing the transfer past a per-round budget
+ * did the same, but once in a full run a 64 MiB body that the server ended
+ * by closing came back complete and 4 KB short, and libcurl 7.88 has known
+ * pause bugs of that shape; a smaller buffer needs no pausing at all.) */
 #define HTTP_RECV_BUFFER 4096L
 /* For a process with no screen to keep answering (http_one_shot): fewer,
- * bigger reads. A 43 MB answer in 4 KiB reads was ~10k recv() calls and as
- * many write callbacks, each a trap into the hypervisor on the virtual
- * machines pagetty is benchmarked on. */
+ * bigger reads (and more bytes per wake-up in http_plain.c). A 43 MB answer
+ * in 4 KiB reads was ~10k recv() calls and as many write callbacks, each a
+ * trap into the hypervisor on the virtual machines pagetty is benchmarked
+ * on. */
 #define HTTP_RECV_BUFFER_ONE_SHOT (64L << 10)
 
 static void http_start_attempt(struct http_call *c);
@@ -336,10 +338,7 @@ void http_finish(struct http_call *c)
 		c->backoff_ms *= 2;
 		if (c->backoff_ms > HTTP_MAX_BACKOFF_MS)
 			c->backoff_ms = HTTP_MAX_BACKOFF_MS;
-		buf_reset(&c->resp);
-		http_hash_init(&c->hasher);
-		c->too_big = false;
-		c->timer = loop_add_timer(h->loop, wait, http_on_backoff, c);
+		c->timer = loop_add_timer(h->loop, wait, http_on_backoff, c); /* it resets the body */
 		return;
 	}
 	if (c->breaker) {
